@@ -1,0 +1,138 @@
+"""Where the seven columns are on a page, read from that page's own column header row.
+
+Books differ in column widths, fonts and orientation, so nothing here is a fixed coordinate. The
+header labels give each column's position; the boundary between two neighbours is the ruling line
+between their labels when the table is ruled, otherwise the widest strip between the labels that no
+body text crosses (body text never crosses a column boundary, whatever its alignment).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from statistics import median
+
+from pdfplumber.page import Page
+
+from .locate import compact
+from .model import COLUMNS
+
+# Header labels as books print them (brackets normalised to full width), per column.
+LABELS: dict[str, tuple[str, ...]] = {
+    "name": ("项目名称（资金使用单位）", "项目名称", "资金使用单位（项目名称）"),
+    "total_amount": ("总计", "合计"),
+    "fiscal_appropriation": ("财政拨款",),
+    "special_account_funds": ("财政专户拨款", "财政专户管理资金"),
+    "other_funds": ("其他资金",),
+    "goal_text": ("绩效目标",),
+    "indicator_text": ("绩效指标",),
+}
+_ALL_LABELS = [label for labels in LABELS.values() for label in labels]
+
+
+def _normalise(text: str) -> str:
+    return compact(text).replace("(", "（").replace(")", "）")
+
+
+@dataclass(frozen=True)
+class ColumnHeader:
+    """The column header row of one page: its vertical extent and the x boundaries of the columns.
+
+    ``bounds`` has eight entries: the left edge of each of the seven columns, then the right edge
+    of the last. Outer edges are infinite when the table is not ruled.
+    """
+
+    top: float
+    bottom: float
+    bounds: tuple[float, ...]
+
+    def column_of(self, x: float) -> int | None:
+        for index in range(len(COLUMNS)):
+            if self.bounds[index] <= x < self.bounds[index + 1]:
+                return index
+        return None
+
+
+def _header_words(page: Page) -> list[dict] | None:
+    words = page.extract_words(keep_blank_chars=False)
+    anchor = next((w for w in words if _normalise(w["text"]).startswith("项目名称")), None)
+    if anchor is None:
+        anchor = next((w for w in words if _normalise(w["text"]).startswith("资金使用单位")), None)
+    if anchor is None:
+        return None
+    reach = 3 * (anchor["bottom"] - anchor["top"])
+    return [
+        w
+        for w in words
+        if anchor["top"] - reach <= w["top"] and w["bottom"] <= anchor["bottom"] + reach
+        and any(_normalise(w["text"]) in label for label in _ALL_LABELS)
+    ]
+
+
+def _stack(words: list[dict]) -> list[list[dict]]:
+    """Group header words that sit above one another (a label wrapped inside its cell)."""
+    stacks: list[list[dict]] = []
+    for word in sorted(words, key=lambda w: w["x0"]):
+        last = stacks[-1] if stacks else None
+        if last and word["x0"] < max(w["x1"] for w in last) - 0.5:
+            last.append(word)
+        else:
+            stacks.append([word])
+    return stacks
+
+
+def _ruling_between(page: Page, left: float, right: float, top: float, bottom: float) -> float | None:
+    middle = (top + bottom) / 2
+    xs = [
+        e["x0"]
+        for e in page.edges
+        if e["orientation"] == "v" and left < e["x0"] < right and e["top"] <= middle <= e["bottom"]
+    ]
+    return median(xs) if xs else None
+
+
+def _gutter_between(body_spans: list[tuple[float, float]], left: float, right: float) -> float:
+    """Middle of the widest strip in (left, right) that no body character covers."""
+    edge, best, best_width = left, (left + right) / 2, -1.0
+    for x0, x1 in sorted(s for s in body_spans if s[1] > left and s[0] < right):
+        if x0 - edge > best_width:
+            best, best_width = (edge + x0) / 2, x0 - edge
+        edge = max(edge, x1)
+    if right - edge > best_width:
+        best = (edge + right) / 2
+    return best
+
+
+def find_header(page: Page) -> ColumnHeader | None:
+    """The column header row and column boundaries of a table page, or None if it has none."""
+    words = _header_words(page)
+    if not words:
+        return None
+    labelled: dict[str, list[dict]] = {}
+    for stack in _stack(words):
+        text = _normalise("".join(w["text"] for w in sorted(stack, key=lambda w: (round(w["top"]), w["x0"]))))
+        column = next((c for c, labels in LABELS.items() if text in labels), None)
+        if column is None or column in labelled:
+            return None
+        labelled[column] = stack
+    if list(labelled) != list(COLUMNS):
+        return None
+    stacks = list(labelled.values())
+    top = min(w["top"] for w in words)
+    bottom = max(w["bottom"] for w in words)
+    body_spans = [(c["x0"], c["x1"]) for c in page.chars if c["top"] > bottom and c["text"].strip()]
+    inner = []
+    for left_stack, right_stack in zip(stacks, stacks[1:]):
+        left = max(w["x1"] for w in left_stack)
+        right = min(w["x0"] for w in right_stack)
+        ruling = _ruling_between(page, left, right, top, bottom)
+        inner.append(ruling if ruling is not None else _gutter_between(body_spans, left, right))
+    first_left = min(w["x0"] for w in stacks[0])
+    last_right = max(w["x1"] for w in stacks[-1])
+    outer_left = _ruling_between(page, -1e9, first_left, top, bottom)
+    outer_right = _ruling_between(page, last_right, 1e9, top, bottom)
+    bounds = (
+        float("-inf") if outer_left is None else outer_left,
+        *inner,
+        float("inf") if outer_right is None else outer_right,
+    )
+    return ColumnHeader(top=top, bottom=bottom, bounds=bounds)

@@ -1,0 +1,131 @@
+"""Extract the table from one budget book PDF, or refuse the file with a one-line reason."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+import pypdfium2 as pdfium
+
+from .columns import find_header
+from .locate import candidate_pages, cover_year, file_name_year, header_block, title_in
+from .model import Document, ExtractionError, TableRow
+from .rows import cell_text, page_rows
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """What ``manifest.csv`` says about a file; it wins over what the file itself says."""
+
+    fiscal_year: int | None = None
+    department_name: str | None = None
+
+
+def document_id(data: bytes) -> str:
+    """Ids follow the file's content, so the same book gets the same id wherever it is stored."""
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def _open(data: bytes) -> pdfium.PdfDocument:
+    if not data:
+        raise ExtractionError("empty file")
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise ExtractionError("not a PDF file")
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        message = str(error).lower()
+        if "password" in message:
+            raise ExtractionError("the PDF is password-protected") from None
+        raise ExtractionError(f"the PDF cannot be read ({error})") from None
+
+
+def _check_structure(rows: list[TableRow]) -> None:
+    """The table is a 合计 row, then funding units each followed by their projects."""
+    if not rows or rows[0].kind != "total":
+        raise ExtractionError("the table does not start with its 合计 (grand total) row", rows[0].page_start if rows else None)
+    if len(rows) < 2 or rows[1].kind != "funding_unit":
+        raise ExtractionError("no funding unit (资金使用单位) row follows the 合计 row", rows[0].page_start)
+    for row in rows[1:]:
+        if row.kind == "total":
+            raise ExtractionError("a second 合计 row inside the table", row.page_start)
+
+
+def extract_document(path: Path, overrides: Overrides = Overrides()) -> Document:
+    """Read one PDF. Raises ExtractionError, naming the page when there is one, if it cannot."""
+    data = path.read_bytes()
+    pdf = _open(data)
+    try:
+        candidates, page_texts = candidate_pages(pdf)
+        page_count = len(pdf)
+    finally:
+        pdf.close()
+    if not any(text.strip() for text in page_texts):
+        raise ExtractionError("no text layer (a scanned PDF?)")
+    if not candidates:
+        raise ExtractionError("no 项目支出绩效目标表 in this file")
+
+    rows: list[TableRow] = []
+    table_pages: list[int] = []
+    title = block = None
+    table_chars = 0
+    with pdfplumber.open(io.BytesIO(data)) as plumber:
+        for index in candidates:
+            page, number = plumber.pages[index], index + 1
+            lines = [line["text"] for line in page.extract_text_lines()]
+            match = title_in(lines)
+            if match is None:
+                continue  # a table of contents or a sentence naming the table
+            header = find_header(page)
+            if header is None:
+                raise ExtractionError("the column header row of the table cannot be read", number)
+            title = title or match
+            block = block or header_block(lines)
+            result = page_rows(page, header, number)
+            if result.stray:
+                raise ExtractionError(
+                    f"{len(result.stray)} characters outside the table's cells: '{cell_text(result.stray)[:40]}'", number
+                )
+            for position, piece in enumerate(result.pieces):
+                if position == 0 and result.continues_previous:
+                    if not rows:
+                        raise ExtractionError("text above the table's first row", number)
+                    rows[-1].append(piece.texts(), number)
+                else:
+                    rows.append(TableRow(piece.texts(), number, number))
+            table_pages.append(number)
+            table_chars += result.table_chars
+    if title is None:
+        raise ExtractionError("no 项目支出绩效目标表 in this file (only mentioned, e.g. in a table of contents)")
+    if block is None:
+        raise ExtractionError("the header block has no 部门名称 (department name)", table_pages[0])
+    _check_structure(rows)
+    cell_chars = sum(len(cell) for row in rows for cell in row.cells)
+    if cell_chars != table_chars:
+        raise ExtractionError(f"{table_chars} characters in the table but {cell_chars} written to cells")
+
+    year, source = overrides.fiscal_year, "manifest"
+    for candidate, candidate_source in (
+        (int(title["year"]) if title["year"] else None, "table_title"),
+        (cover_year(page_texts[: table_pages[0] - 1]), "cover"),
+        (file_name_year(path.name), "file_name"),
+    ):
+        if year is None:
+            year, source = candidate, candidate_source
+    return Document(
+        document_id=document_id(data),
+        source_file=path.name,
+        department_name=overrides.department_name or block.department_name,
+        fiscal_year=year,
+        fiscal_year_source=source if year is not None else "",
+        table_title=title.string,
+        amount_unit=block.amount_unit,
+        page_count=page_count,
+        table_pages=table_pages,
+        rows=rows,
+        table_chars=table_chars,
+        cell_chars=cell_chars,
+    )

@@ -1,0 +1,80 @@
+"""The records the extractor produces: plain dataclasses, written to CSV by ``seeds``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# The seven columns of the table, in printed order, with the names the raw seed uses.
+COLUMNS = (
+    "name",  # 项目名称（资金使用单位）
+    "total_amount",  # 总计
+    "fiscal_appropriation",  # 财政拨款
+    "special_account_funds",  # 财政专户拨款
+    "other_funds",  # 其他资金
+    "goal_text",  # 绩效目标
+    "indicator_text",  # 绩效指标
+)
+TOTAL_COLUMN = COLUMNS.index("total_amount")
+
+
+class ExtractionError(Exception):
+    """A file that cannot be read as this table. The message is one line meant for people."""
+
+    def __init__(self, reason: str, page: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.page = page
+
+    def __str__(self) -> str:
+        return self.reason if self.page is None else f"page {self.page}: {self.reason}"
+
+
+@dataclass
+class TableRow:
+    """One printed row of the table, its cells as printed (wrapped lines joined, nothing added)."""
+
+    cells: list[str]
+    page_start: int
+    page_end: int
+
+    @property
+    def kind(self) -> str:
+        """合计 row, funding unit (资金使用单位, no goal or indicators) or project."""
+        name = "".join(self.cells[0].split())
+        if name == "合计":
+            return "total"
+        if not self.cells[5].strip() and not self.cells[6].strip():
+            return "funding_unit"
+        return "project"
+
+    def append(self, cells: list[str], page: int) -> None:
+        """Continue this row with text printed further down (or on the next page)."""
+        self.cells = [old + new for old, new in zip(self.cells, cells)]
+        self.page_end = page
+
+
+@dataclass
+class Document:
+    """One budget book in which the table was found."""
+
+    document_id: str
+    source_file: str
+    department_name: str
+    fiscal_year: int | None
+    fiscal_year_source: str
+    table_title: str
+    amount_unit: str
+    page_count: int
+    table_pages: list[int]
+    rows: list[TableRow] = field(default_factory=list)
+    table_chars: int = 0
+    cell_chars: int = 0
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    """A file that was refused, and why (and where, when known)."""
+
+    source_file: str
+    reason: str
+    page: int | None = None

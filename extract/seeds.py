@@ -1,0 +1,45 @@
+"""Write extracted documents as raw CSV seeds for dbt: every value text, exactly as printed."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+from . import __version__
+from .model import COLUMNS, Document, Quarantined
+
+DOCUMENT_FIELDS = (
+    "document_id", "source_file", "department_name", "fiscal_year", "fiscal_year_source", "table_title",
+    "amount_unit", "page_count", "table_pages", "table_chars", "cell_chars", "extractor_version",
+)
+ROW_FIELDS = ("document_id", "row_number", "row_kind", *COLUMNS, "page_start", "page_end")
+QUARANTINE_FIELDS = ("source_file", "reason", "page")
+
+
+def _write(path: Path, fields: tuple[str, ...], records: list[tuple]) -> None:
+    """Write next to the target and rename, so a crash never leaves half a seed behind."""
+    partial = path.with_name(f".{path.name}.partial")
+    with partial.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(fields)
+        writer.writerows(records)
+    os.replace(partial, path)
+
+
+def write_seeds(out_dir: Path, documents: list[Document], quarantined: list[Quarantined]) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _write(out_dir / "raw_documents.csv", DOCUMENT_FIELDS, [
+        (d.document_id, d.source_file, d.department_name, d.fiscal_year or "", d.fiscal_year_source,
+         d.table_title, d.amount_unit, d.page_count, ";".join(map(str, d.table_pages)), d.table_chars,
+         d.cell_chars, __version__)
+        for d in documents
+    ])
+    _write(out_dir / "raw_table_rows.csv", ROW_FIELDS, [
+        (d.document_id, number, row.kind, *row.cells, row.page_start, row.page_end)
+        for d in documents
+        for number, row in enumerate(d.rows, start=1)
+    ])
+    _write(out_dir / "raw_quarantine.csv", QUARANTINE_FIELDS, [
+        (q.source_file, q.reason, q.page or "") for q in quarantined
+    ])

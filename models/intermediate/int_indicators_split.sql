@@ -1,0 +1,72 @@
+-- Split each project's 绩效指标 cell into its numbered indicators. The cell prints them back to back:
+--   N、L-<一级指标>；LL-<二级指标>；<指标名称>；实施周期指标值:<value>；年度指标值:<value>。
+-- Names and values never contain 「；」, values never contain 「。」 (checked on every document by
+-- the test assert_indicator_text_fully_parsed, which fails if any character is left over).
+
+{%- set indicator_pattern = '(\d+)、(\d+)-([^；]*)；(\d+)-([^；]*)；([^；]*)；实施周期指标值[:：]([^；]*)；年度指标值[:：]([^。]*)。' %}
+{%- set indicator_fields = "['seq', 'level1_code', 'level1_name', 'level2_code', 'level2_name', 'indicator_name', 'period_target', 'annual_target']" %}
+
+with
+
+projects as (
+
+    select * from {{ ref('int_projects') }}
+    where indicator_text is not null
+
+),
+
+matched as (
+
+    select
+        project_id,
+        document_id,
+        regexp_extract_all(indicator_text, '{{ indicator_pattern }}') as printed_indicators
+
+    from projects
+
+),
+
+exploded as (
+
+    select
+        project_id,
+        document_id,
+        unnest(printed_indicators) as printed_indicator,
+        unnest(generate_series(1, len(printed_indicators))) as printed_position
+
+    from matched
+
+),
+
+parsed as (
+
+    select
+        *,
+        regexp_extract(printed_indicator, '{{ indicator_pattern }}', {{ indicator_fields }}) as fields
+
+    from exploded
+
+),
+
+final as (
+
+    select
+        project_id || '-i' || lpad(fields.seq, 2, '0') as indicator_id,
+        project_id,
+        document_id,
+        cast(fields.seq as integer) as indicator_seq,
+        printed_position,
+        fields.level1_code as printed_level1_code,
+        trim(fields.level1_name) as printed_level1_name,
+        fields.level2_code as level2_code,
+        trim(fields.level2_name) as printed_level2_name,
+        trim(fields.indicator_name) as indicator_name,
+        trim(fields.period_target) as period_target,
+        trim(fields.annual_target) as annual_target,
+        printed_indicator
+
+    from parsed
+
+)
+
+select * from final

@@ -1,0 +1,43 @@
+with
+
+project_rows as (
+
+    select * from {{ ref('int_table_rows_in_units') }}
+    where row_kind = 'project'
+
+),
+
+numbered as (
+
+    select
+        *,
+        row_number() over (partition by funding_unit_id order by row_number) as project_seq
+
+    from project_rows
+
+),
+
+final as (
+
+    select
+        funding_unit_id || '-p' || lpad(cast(project_seq as varchar), 3, '0') as project_id,
+        document_id,
+        funding_unit_id,
+        unit_seq,
+        project_seq,
+        row_number as table_row_number,
+        row_name as project_name,
+        total_amount,
+        fiscal_appropriation,
+        special_account_funds,
+        other_funds,
+        goal_text,
+        indicator_text,
+        page_start as source_page,
+        page_end
+
+    from numbered
+
+)
+
+select * from final

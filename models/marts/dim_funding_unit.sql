@@ -1,0 +1,45 @@
+with
+
+funding_units as (
+
+    select * from {{ ref('int_funding_units') }}
+
+),
+
+projects as (
+
+    select * from {{ ref('int_projects') }}
+
+),
+
+project_counts as (
+
+    select
+        funding_unit_id,
+        count(*) as project_count
+
+    from projects
+    group by funding_unit_id
+
+),
+
+final as (
+
+    select
+        funding_units.funding_unit_id,
+        funding_units.document_id,
+        funding_units.unit_seq,
+        funding_units.unit_name,
+        funding_units.total_amount,
+        funding_units.fiscal_appropriation,
+        funding_units.special_account_funds,
+        funding_units.other_funds,
+        coalesce(project_counts.project_count, 0) as project_count,
+        funding_units.source_page
+
+    from funding_units
+    left join project_counts on funding_units.funding_unit_id = project_counts.funding_unit_id
+
+)
+
+select * from final
