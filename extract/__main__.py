@@ -65,7 +65,9 @@ def extract_folder(pdf_dir: Path, out_dir: Path) -> tuple[list[Document], list[Q
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m extract", description=__doc__.splitlines()[0])
     parser.add_argument("pdf_dir", type=Path, help="folder of budget book PDFs (and an optional manifest.csv)")
-    parser.add_argument("out_dir", type=Path, help="folder for raw_documents.csv, raw_table_rows.csv, raw_quarantine.csv")
+    parser.add_argument(
+        "out_dir", type=Path, help="folder for raw_documents.csv, raw_table_rows.csv, raw_quarantine.csv"
+    )
     args = parser.parse_args(argv)
     if not args.pdf_dir.is_dir():
         print(f"error: {args.pdf_dir} is not a folder", file=sys.stderr)

@@ -9,6 +9,7 @@ body text crosses (body text never crosses a column boundary, whatever its align
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 from statistics import median
 
 from pdfplumber.page import Page
@@ -63,7 +64,8 @@ def _header_words(page: Page) -> list[dict] | None:
     return [
         w
         for w in words
-        if anchor["top"] - reach <= w["top"] and w["bottom"] <= anchor["bottom"] + reach
+        if anchor["top"] - reach <= w["top"]
+        and w["bottom"] <= anchor["bottom"] + reach
         and any(_normalise(w["text"]) in label for label in _ALL_LABELS)
     ]
 
@@ -121,7 +123,7 @@ def find_header(page: Page) -> ColumnHeader | None:
     bottom = max(w["bottom"] for w in words)
     body_spans = [(c["x0"], c["x1"]) for c in page.chars if c["top"] > bottom and c["text"].strip()]
     inner = []
-    for left_stack, right_stack in zip(stacks, stacks[1:]):
+    for left_stack, right_stack in pairwise(stacks):
         left = max(w["x1"] for w in left_stack)
         right = min(w["x0"] for w in right_stack)
         ruling = _ruling_between(page, left, right, top, bottom)

@@ -46,7 +46,9 @@ def _open(data: bytes) -> pdfium.PdfDocument:
 def _check_structure(rows: list[TableRow]) -> None:
     """The table is a 合计 row, then funding units each followed by their projects."""
     if not rows or rows[0].kind != "total":
-        raise ExtractionError("the table does not start with its 合计 (grand total) row", rows[0].page_start if rows else None)
+        raise ExtractionError(
+            "the table does not start with its 合计 (grand total) row", rows[0].page_start if rows else None
+        )
     if len(rows) < 2 or rows[1].kind != "funding_unit":
         raise ExtractionError("no funding unit (资金使用单位) row follows the 合计 row", rows[0].page_start)
     for row in rows[1:]:
@@ -87,7 +89,8 @@ def extract_document(path: Path, overrides: Overrides = Overrides()) -> Document
             result = page_rows(page, header, number)
             if result.stray:
                 raise ExtractionError(
-                    f"{len(result.stray)} characters outside the table's cells: '{cell_text(result.stray)[:40]}'", number
+                    f"{len(result.stray)} characters outside the table's cells: '{cell_text(result.stray)[:40]}'",
+                    number,
                 )
             for position, piece in enumerate(result.pieces):
                 if position == 0 and result.continues_previous:

@@ -14,9 +14,7 @@ import pypdfium2 as pdfium
 
 TITLE_KEYWORD = "项目支出绩效目标表"
 # The title line of the table, with spaces removed: an optional year, optional 含转移支付项目.
-TITLE_LINE = re.compile(
-    r"^(?:(?P<year>(?:19|20)\d{2})年度?)?项目支出绩效目标表(?:[（(]含转移支付项目[)）])?$"
-)
+TITLE_LINE = re.compile(r"^(?:(?P<year>(?:19|20)\d{2})年度?)?项目支出绩效目标表(?:[（(]含转移支付项目[)）])?$")
 DEPARTMENT_LINE = re.compile(r"部门名称[:：]\s*(?P<department>.+?)\s*(?:金额)?单位[:：]\s*(?P<unit>\S+)\s*$")
 DEPARTMENT_ONLY = re.compile(r"部门名称[:：]\s*(?P<department>.+?)\s*$")
 COVER_YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年\s*度?[^\n]{0,40}?预\s*算")

@@ -49,7 +49,7 @@ class TableRow:
 
     def append(self, cells: list[str], page: int) -> None:
         """Continue this row with text printed further down (or on the next page)."""
-        self.cells = [old + new for old, new in zip(self.cells, cells)]
+        self.cells = [old + new for old, new in zip(self.cells, cells, strict=True)]
         self.page_end = page
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from . import __version__
 from .model import COLUMNS, Document, Quarantined
 
-DOCUMENT_FIELDS = (
-    "document_id", "source_file", "department_name", "fiscal_year", "fiscal_year_source", "table_title",
-    "amount_unit", "page_count", "table_pages", "table_chars", "cell_chars", "extractor_version",
+DOCUMENT_FIELDS = tuple(
+    "document_id source_file department_name fiscal_year fiscal_year_source table_title "
+    "amount_unit page_count table_pages table_chars cell_chars extractor_version".split()
 )
 ROW_FIELDS = ("document_id", "row_number", "row_kind", *COLUMNS, "page_start", "page_end")
 QUARANTINE_FIELDS = ("source_file", "reason", "page")
@@ -27,19 +27,22 @@ def _write(path: Path, fields: tuple[str, ...], records: list[tuple]) -> None:
     os.replace(partial, path)
 
 
+def _document_record(d: Document) -> tuple:
+    pages = ";".join(map(str, d.table_pages))
+    return (
+        *(d.document_id, d.source_file, d.department_name, d.fiscal_year or "", d.fiscal_year_source),
+        *(d.table_title, d.amount_unit, d.page_count, pages, d.table_chars, d.cell_chars, __version__),
+    )
+
+
 def write_seeds(out_dir: Path, documents: list[Document], quarantined: list[Quarantined]) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
-    _write(out_dir / "raw_documents.csv", DOCUMENT_FIELDS, [
-        (d.document_id, d.source_file, d.department_name, d.fiscal_year or "", d.fiscal_year_source,
-         d.table_title, d.amount_unit, d.page_count, ";".join(map(str, d.table_pages)), d.table_chars,
-         d.cell_chars, __version__)
-        for d in documents
-    ])
-    _write(out_dir / "raw_table_rows.csv", ROW_FIELDS, [
+    _write(out_dir / "raw_documents.csv", DOCUMENT_FIELDS, [_document_record(d) for d in documents])
+    rows = [
         (d.document_id, number, row.kind, *row.cells, row.page_start, row.page_end)
         for d in documents
         for number, row in enumerate(d.rows, start=1)
-    ])
-    _write(out_dir / "raw_quarantine.csv", QUARANTINE_FIELDS, [
-        (q.source_file, q.reason, q.page or "") for q in quarantined
-    ])
+    ]
+    _write(out_dir / "raw_table_rows.csv", ROW_FIELDS, rows)
+    refused = [(q.source_file, q.reason, q.page or "") for q in quarantined]
+    _write(out_dir / "raw_quarantine.csv", QUARANTINE_FIELDS, refused)

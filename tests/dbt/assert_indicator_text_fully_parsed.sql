@@ -1,0 +1,29 @@
+-- Every character of each 绩效指标 cell lands in a parsed indicator: the indicators, put back
+-- together in printed order, are the cell exactly.
+with
+
+projects as (
+
+    select * from {{ ref('int_projects') }}
+
+),
+
+reassembled as (
+
+    select
+        project_id,
+        string_agg(printed_indicator, '' order by printed_position) as parsed_text
+
+    from {{ ref('int_indicators_split') }}
+    group by project_id
+
+)
+
+select
+    projects.project_id,
+    projects.indicator_text,
+    reassembled.parsed_text
+
+from projects
+left join reassembled on projects.project_id = reassembled.project_id
+where coalesce(reassembled.parsed_text, '') != coalesce(projects.indicator_text, '')

@@ -1,0 +1,76 @@
+"""Shared by the tests: the hand-checked seed document, and running the real extractor and dbt."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+from tests.fixtures.budget_book import indicator_text
+
+REPO = Path(__file__).resolve().parents[1]
+SEED_JSON = REPO / "tests" / "fixtures" / "expected" / "000_e493727b22778aa2.json"
+SAMPLE_PDF = REPO / "data" / "pdf" / "duobao_street_office_2024.pdf"
+
+
+def load_seed() -> dict:
+    return json.loads(SEED_JSON.read_text(encoding="utf-8"))
+
+
+def amount(text: str | None) -> str | None:
+    """A printed amount as the seed JSON writes it: ``3,473.60`` → ``3473.60``, empty → None."""
+    return None if not text else str(Decimal(text.replace(",", "")))
+
+
+def expected_rows(seed: dict) -> list[tuple]:
+    """The table's rows as the seed says they are printed: kind, name, 4 amounts, goal, indicators."""
+
+    def amounts(item: dict) -> tuple:
+        return tuple(item[k] for k in ("total", "fiscal_appropriation", "special_account", "other"))
+
+    rows = [("total", "合计", *amounts(seed["document"]["grand_total"]), "", "")]
+    for unit in seed["units"]:
+        rows.append(("funding_unit", unit["name"], *amounts(unit), "", ""))
+        for project in unit["projects"]:
+            text = indicator_text(project["indicators"])
+            rows.append(("project", project["name"], *amounts(project), project["goal"], text))
+    return rows
+
+
+def run_extract(pdf_dir: Path, out_dir: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "extract", str(pdf_dir), str(out_dir)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def raw_seeds_dir() -> Path:
+    """A fresh folder for raw seeds inside the project: dbt needs seed paths relative to the project
+    (it writes compiled seeds to target/run/<project>/<seed path>, which for an absolute path is the
+    seed file itself)."""
+    parent = REPO / "build" / "tests"
+    parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(dir=parent))
+
+
+def run_dbt_build(raw_seeds: Path, warehouse: Path, work_dir: Path) -> subprocess.CompletedProcess:
+    """``dbt build`` of the real project into a temporary warehouse, with its own target and logs."""
+    env = {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(REPO),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+        "DO_NOT_TRACK": "1",
+        "JIXIAO_WAREHOUSE": str(warehouse),
+        "JIXIAO_RAW_SEEDS": str(raw_seeds.relative_to(REPO)),
+    }
+    dbt = Path(sys.executable).with_name("dbt")
+    command = [str(dbt), "build", "--full-refresh", "--target-path", str(work_dir / "target")]
+    command += ["--log-path", str(work_dir / "logs")]
+    return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, check=False)
