@@ -15,12 +15,12 @@ from statistics import median
 from pdfplumber.page import Page
 
 from .locate import compact
-from .model import COLUMNS
+from .model import COLUMNS, ExtractionError
 
 # Header labels as books print them (brackets normalised to full width), per column.
 LABELS: dict[str, tuple[str, ...]] = {
     "name": ("项目名称（资金使用单位）", "项目名称", "资金使用单位（项目名称）"),
-    "total_amount": ("总计", "合计"),
+    "total_amount": ("总计",),
     "fiscal_appropriation": ("财政拨款",),
     "special_account_funds": ("财政专户拨款", "财政专户管理资金"),
     "other_funds": ("其他资金",),
@@ -28,6 +28,7 @@ LABELS: dict[str, tuple[str, ...]] = {
     "indicator_text": ("绩效指标",),
 }
 _ALL_LABELS = [label for labels in LABELS.values() for label in labels]
+ANCHORS = ("项目名称", "资金使用单位")
 
 
 def _normalise(text: str) -> str:
@@ -53,21 +54,35 @@ class ColumnHeader:
         return None
 
 
+def _is_label_part(word: dict) -> bool:
+    return any(_normalise(word["text"]) in label for label in _ALL_LABELS)
+
+
+def _word_lines(words: list[dict]) -> list[list[dict]]:
+    lines: list[list[dict]] = []
+    for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
+        if lines and abs(word["top"] - lines[-1][0]["top"]) < (word["bottom"] - word["top"]) / 2:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return lines
+
+
 def _header_words(page: Page) -> list[dict] | None:
-    words = page.extract_words(keep_blank_chars=False)
-    anchor = next((w for w in words if _normalise(w["text"]).startswith("项目名称")), None)
-    if anchor is None:
-        anchor = next((w for w in words if _normalise(w["text"]).startswith("资金使用单位")), None)
+    """Words of the column header row: the line holding 项目名称, and the lines just above and below
+    it made only of pieces of labels (narrow header cells wrap their labels, centred vertically)."""
+    lines = _word_lines(page.extract_words(keep_blank_chars=False))
+    anchor = next(
+        (i for i, line in enumerate(lines) if any(_normalise(w["text"]).startswith(ANCHORS) for w in line)), None
+    )
     if anchor is None:
         return None
-    reach = 3 * (anchor["bottom"] - anchor["top"])
-    return [
-        w
-        for w in words
-        if anchor["top"] - reach <= w["top"]
-        and w["bottom"] <= anchor["bottom"] + reach
-        and any(_normalise(w["text"]) in label for label in _ALL_LABELS)
-    ]
+    first = last = anchor
+    while first > 0 and all(_is_label_part(w) for w in lines[first - 1]):
+        first -= 1
+    while last + 1 < len(lines) and all(_is_label_part(w) for w in lines[last + 1]):
+        last += 1
+    return [w for line in lines[first : last + 1] for w in line if _is_label_part(w)]
 
 
 def _stack(words: list[dict]) -> list[list[dict]]:
@@ -104,20 +119,21 @@ def _gutter_between(body_spans: list[tuple[float, float]], left: float, right: f
     return best
 
 
-def find_header(page: Page) -> ColumnHeader | None:
-    """The column header row and column boundaries of a table page, or None if it has none."""
+def find_header(page: Page, page_number: int) -> ColumnHeader | None:
+    """The column header row and column boundaries of a table page; None if the page has no header
+    row at all (a section title page). A header row that is not this table's is an error."""
     words = _header_words(page)
-    if not words:
+    if words is None:
         return None
     labelled: dict[str, list[dict]] = {}
     for stack in _stack(words):
         text = _normalise("".join(w["text"] for w in sorted(stack, key=lambda w: (round(w["top"]), w["x0"]))))
         column = next((c for c, labels in LABELS.items() if text in labels), None)
-        if column is None or column in labelled:
-            return None
-        labelled[column] = stack
+        if column is not None and column not in labelled:
+            labelled[column] = stack
     if list(labelled) != list(COLUMNS):
-        return None
+        missing = [LABELS[c][0] for c in COLUMNS if c not in labelled]
+        raise ExtractionError(f"the column header row lacks {'、'.join(missing)} (or has them out of order)", page_number)
     stacks = list(labelled.values())
     top = min(w["top"] for w in words)
     bottom = max(w["bottom"] for w in words)

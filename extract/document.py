@@ -81,9 +81,9 @@ def extract_document(path: Path, overrides: Overrides = Overrides()) -> Document
             match = title_in(lines)
             if match is None:
                 continue  # a table of contents or a sentence naming the table
-            header = find_header(page)
+            header = find_header(page, number)
             if header is None:
-                raise ExtractionError("the column header row of the table cannot be read", number)
+                continue  # a section title page carrying the table's name
             title = title or match
             block = block or header_block(lines)
             result = page_rows(page, header, number)

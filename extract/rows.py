@@ -87,12 +87,26 @@ def _page_furniture(chars: list[dict]) -> set[int]:
     return set()
 
 
+def _next_table_top(chars: list[dict]) -> float:
+    """Top of a line set larger than the table's text: the title of another table starting below."""
+    sizes = sorted(c["size"] for c in chars if c["text"].strip())
+    if not sizes:
+        return float("inf")
+    body_size = sizes[len(sizes) // 2]
+    for line in text_lines(chars):
+        if max(c["size"] for c in line) > 1.25 * body_size:
+            return line[0]["top"] - 0.5
+    return float("inf")
+
+
 def page_rows(page: Page, header: ColumnHeader, page_number: int) -> PageRows:
     """Split the body of one table page into row pieces, accounting for every character."""
-    body = [c for c in page.chars if c["top"] >= header.bottom - 0.5 and c.get("upright", True)]
-    furniture = _page_furniture(body)
-    body = [c for c in body if id(c) not in furniture]
-    rulings = _row_rulings(page, header)
+    below_header = [c for c in page.chars if c["top"] >= header.bottom - 0.5]
+    furniture = _page_furniture(below_header)
+    below_header = [c for c in below_header if id(c) not in furniture]
+    table_end = _next_table_top(below_header)
+    body = [c for c in below_header if c["top"] < table_end]
+    rulings = [y for y in _row_rulings(page, header) if y < table_end]
     if len(rulings) >= 2:
         starts, end = rulings[:-1], rulings[-1]
     else:
