@@ -9,6 +9,7 @@ BIN := $(VENV)/bin
 PDF_DIR ?= data/pdf
 WAREHOUSE ?= warehouse/jixiao.duckdb
 RAW_SEEDS ?= build/raw
+REPORTS ?= reports
 ifneq ($(filter /%,$(RAW_SEEDS)),)
 $(error RAW_SEEDS must be a folder relative to the project, e.g. build/raw)
 endif
@@ -34,7 +35,7 @@ $(VENV)/.installed: requirements.txt
 build: $(VENV)/.installed
 	@mkdir -p $(dir $(JIXIAO_WAREHOUSE))
 	@extract_status=0; \
-	$(BIN)/python -m extract $(PDF_DIR) $(RAW_SEEDS) || extract_status=$$?; \
+	$(BIN)/python -m extract $(PDF_DIR) $(RAW_SEEDS) --reports $(REPORTS) || extract_status=$$?; \
 	if [ $$extract_status -gt 1 ]; then exit $$extract_status; fi; \
 	dbt_status=0; \
 	$(BIN)/dbt build --full-refresh || dbt_status=$$?; \

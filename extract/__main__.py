@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import argparse
 import csv
+import logging
 import sys
 from pathlib import Path
 
 from .document import Overrides, extract_document
+from .gate import validate
 from .model import Document, ExtractionError, Quarantined
 from .seeds import write_seeds
 
@@ -35,7 +37,7 @@ def pdf_files(pdf_dir: Path) -> list[Path]:
     return sorted(p for p in pdf_dir.iterdir() if p.is_file() and p.suffix.lower() == ".pdf")
 
 
-def extract_folder(pdf_dir: Path, out_dir: Path) -> tuple[list[Document], list[Quarantined]]:
+def extract_folder(pdf_dir: Path, out_dir: Path, reports_dir: Path) -> tuple[list[Document], list[Quarantined]]:
     manifest = read_manifest(pdf_dir)
     documents: list[Document] = []
     quarantined: list[Quarantined] = []
@@ -58,6 +60,12 @@ def extract_folder(pdf_dir: Path, out_dir: Path) -> tuple[list[Document], list[Q
             f"{kinds.count('funding_unit')} units, {kinds.count('project')} projects "
             f"(pages {document.table_pages[0]}-{document.table_pages[-1]})"
         )
+    failures = {failure.document_id: failure for failure in validate(documents, reports_dir)}
+    for document in [d for d in documents if d.document_id in failures]:
+        reason = failures[document.document_id].reason
+        quarantined.append(Quarantined(document.source_file, reason))
+        print(f"quarantined {pdf_dir / document.source_file}: {reason}", file=sys.stderr)
+    documents = [d for d in documents if d.document_id not in failures]
     write_seeds(out_dir, documents, quarantined)
     return documents, quarantined
 
@@ -68,11 +76,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "out_dir", type=Path, help="folder for raw_documents.csv, raw_table_rows.csv, raw_quarantine.csv"
     )
+    parser.add_argument("--reports", type=Path, default=Path("reports"), help="where the quality gate's Data Docs go")
     args = parser.parse_args(argv)
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # damaged files are reported once, by us
     if not args.pdf_dir.is_dir():
         print(f"error: {args.pdf_dir} is not a folder", file=sys.stderr)
         return 2
-    documents, quarantined = extract_folder(args.pdf_dir, args.out_dir)
+    documents, quarantined = extract_folder(args.pdf_dir, args.out_dir, args.reports)
     print(f"{len(documents)} documents extracted, {len(quarantined)} quarantined -> {args.out_dir}")
     return 1 if quarantined else 0
 

@@ -133,7 +133,9 @@ def find_header(page: Page, page_number: int) -> ColumnHeader | None:
             labelled[column] = stack
     if list(labelled) != list(COLUMNS):
         missing = [LABELS[c][0] for c in COLUMNS if c not in labelled]
-        raise ExtractionError(f"the column header row lacks {'、'.join(missing)} (or has them out of order)", page_number)
+        raise ExtractionError(
+            f"the column header row lacks {'、'.join(missing)} (or has them out of order)", page_number
+        )
     stacks = list(labelled.values())
     top = min(w["top"] for w in words)
     bottom = max(w["bottom"] for w in words)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import io
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pdfplumber
 import pypdfium2 as pdfium
+from pdfplumber.page import Page
 
 from .columns import find_header
-from .locate import candidate_pages, cover_year, file_name_year, header_block, title_in
+from .locate import HeaderBlock, candidate_pages, cover_year, file_name_year, header_block, title_in
 from .model import Document, ExtractionError, TableRow
 from .rows import cell_text, page_rows
 
@@ -56,6 +58,55 @@ def _check_structure(rows: list[TableRow]) -> None:
             raise ExtractionError("a second 合计 row inside the table", row.page_start)
 
 
+@dataclass
+class TableRead:
+    """What the table's pages hold, before it is checked and dated."""
+
+    title: re.Match[str] | None = None
+    block: HeaderBlock | None = None
+    pages: list[int] = field(default_factory=list)
+    rows: list[TableRow] = field(default_factory=list)
+    table_chars: int = 0
+
+    def add_page(self, page: Page, number: int) -> None:
+        lines = [line["text"] for line in page.extract_text_lines()]
+        title = title_in(lines)
+        if title is None:
+            return  # a table of contents or a sentence naming the table
+        header = find_header(page, number)
+        if header is None:
+            return  # a section title page carrying the table's name
+        self.title = self.title or title
+        self.block = self.block or header_block(lines)
+        result = page_rows(page, header, number)
+        if result.stray:
+            stray = cell_text(result.stray)[:40]
+            raise ExtractionError(f"{len(result.stray)} characters outside the table's cells: '{stray}'", number)
+        for position, piece in enumerate(result.pieces):
+            if position == 0 and result.continues_previous:
+                if not self.rows:
+                    raise ExtractionError("text above the table's first row", number)
+                self.rows[-1].append(piece.texts(), number)
+            else:
+                self.rows.append(TableRow(piece.texts(), number, number))
+        self.pages.append(number)
+        self.table_chars += result.table_chars
+
+
+def _read_table(data: bytes, candidates: list[int]) -> TableRead:
+    table = TableRead()
+    with pdfplumber.open(io.BytesIO(data)) as plumber:
+        for index in candidates:
+            try:
+                table.add_page(plumber.pages[index], index + 1)
+            except ExtractionError:
+                raise
+            except Exception as error:  # pdfminer's own failure on a malformed page
+                reason = f"unreadable page content ({type(error).__name__}: {str(error)[:80]})"
+                raise ExtractionError(reason, index + 1) from None
+    return table
+
+
 def extract_document(path: Path, overrides: Overrides = Overrides()) -> Document:
     """Read one PDF. Raises ExtractionError, naming the page when there is one, if it cannot."""
     data = path.read_bytes()
@@ -70,45 +121,21 @@ def extract_document(path: Path, overrides: Overrides = Overrides()) -> Document
     if not candidates:
         raise ExtractionError("no 项目支出绩效目标表 in this file")
 
-    rows: list[TableRow] = []
-    table_pages: list[int] = []
-    title = block = None
-    table_chars = 0
-    with pdfplumber.open(io.BytesIO(data)) as plumber:
-        for index in candidates:
-            page, number = plumber.pages[index], index + 1
-            lines = [line["text"] for line in page.extract_text_lines()]
-            match = title_in(lines)
-            if match is None:
-                continue  # a table of contents or a sentence naming the table
-            header = find_header(page, number)
-            if header is None:
-                continue  # a section title page carrying the table's name
-            title = title or match
-            block = block or header_block(lines)
-            result = page_rows(page, header, number)
-            if result.stray:
-                raise ExtractionError(
-                    f"{len(result.stray)} characters outside the table's cells: '{cell_text(result.stray)[:40]}'",
-                    number,
-                )
-            for position, piece in enumerate(result.pieces):
-                if position == 0 and result.continues_previous:
-                    if not rows:
-                        raise ExtractionError("text above the table's first row", number)
-                    rows[-1].append(piece.texts(), number)
-                else:
-                    rows.append(TableRow(piece.texts(), number, number))
-            table_pages.append(number)
-            table_chars += result.table_chars
+    try:
+        table = _read_table(data, candidates)
+    except ExtractionError:
+        raise
+    except Exception as error:  # pdfminer failing to open the document itself
+        raise ExtractionError(f"the PDF cannot be read ({type(error).__name__}: {str(error)[:80]})") from None
+    title, block, table_pages, rows = table.title, table.block, table.pages, table.rows
     if title is None:
         raise ExtractionError("no 项目支出绩效目标表 in this file (only mentioned, e.g. in a table of contents)")
     if block is None:
         raise ExtractionError("the header block has no 部门名称 (department name)", table_pages[0])
     _check_structure(rows)
     cell_chars = sum(len(cell) for row in rows for cell in row.cells)
-    if cell_chars != table_chars:
-        raise ExtractionError(f"{table_chars} characters in the table but {cell_chars} written to cells")
+    if cell_chars != table.table_chars:
+        raise ExtractionError(f"{table.table_chars} characters in the table but {cell_chars} written to cells")
 
     year, source = overrides.fiscal_year, "manifest"
     for candidate, candidate_source in (
@@ -129,6 +156,6 @@ def extract_document(path: Path, overrides: Overrides = Overrides()) -> Document
         page_count=page_count,
         table_pages=table_pages,
         rows=rows,
-        table_chars=table_chars,
+        table_chars=table.table_chars,
         cell_chars=cell_chars,
     )

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pdfplumber
 import pytest
-from reportlab.pdfgen.canvas import Canvas
 
-from extract.__main__ import main as extract_main
 from extract.document import Overrides, extract_document
 from extract.model import Document
-from tests.fixtures.budget_book import FONT, render_book
+from tests.fixtures.budget_book import render_book
 from tests.helpers import SAMPLE_PDF, amount, expected_rows
 
 
@@ -96,44 +93,3 @@ def test_fiscal_year_sources_in_order(
     assert (document.fiscal_year, document.fiscal_year_source) == (year, source)
     assert document.table_title == title
     assert len(document.rows) == 58
-
-
-def _pdf_without_the_table(path: Path) -> Path:
-    canvas = Canvas(str(path), invariant=1)
-    canvas.setFont(FONT, 12)
-    canvas.drawString(72, 720, "部门收支总表")
-    canvas.drawString(72, 700, "本表反映部门收支预算情况。")
-    canvas.showPage()
-    canvas.save()
-    return path
-
-
-def test_folder_extracts_good_books_and_quarantines_bad_files(
-    tmp_path: Path, book: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    pdf_dir, out_dir = tmp_path / "pdf", tmp_path / "raw"
-    pdf_dir.mkdir()
-    (pdf_dir / "good_2024.pdf").write_bytes(book.read_bytes())
-    (pdf_dir / "empty.pdf").write_bytes(b"")
-    (pdf_dir / "notes.pdf").write_text("这不是PDF", encoding="utf-8")
-    (pdf_dir / "truncated.pdf").write_bytes(book.read_bytes()[:2000])
-    _pdf_without_the_table(pdf_dir / "other_table.pdf")
-    (pdf_dir / "manifest.csv").write_text("file,fiscal_year,department_name\ngood_2024.pdf,2024,多宝街道\n")
-
-    assert extract_main([str(pdf_dir), str(out_dir)]) == 1
-
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 4 and all(line.startswith("quarantined ") for line in err), err
-    with (out_dir / "raw_quarantine.csv").open(encoding="utf-8") as handle:
-        refused = {row["source_file"]: row["reason"] for row in csv.DictReader(handle)}
-    assert refused.keys() == {"empty.pdf", "notes.pdf", "truncated.pdf", "other_table.pdf"}
-    assert refused["empty.pdf"] == "empty file"
-    assert refused["notes.pdf"] == "not a PDF file"
-    assert refused["other_table.pdf"] == "no 项目支出绩效目标表 in this file"
-    with (out_dir / "raw_documents.csv").open(encoding="utf-8") as handle:
-        documents = list(csv.DictReader(handle))
-    assert [(d["source_file"], d["department_name"], d["fiscal_year_source"]) for d in documents] == [
-        ("good_2024.pdf", "多宝街道", "manifest")
-    ]
-    with (out_dir / "raw_table_rows.csv").open(encoding="utf-8") as handle:
-        assert sum(1 for _ in csv.DictReader(handle)) == 58
