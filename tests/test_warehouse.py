@@ -4,36 +4,13 @@ from __future__ import annotations
 
 import csv
 import shutil
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.helpers import SAMPLE_PDF, raw_seeds_dir, run_dbt_build, run_extract
-
-
-@pytest.fixture(scope="session")
-def raw_seeds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    pdf_dir = tmp_path_factory.mktemp("pdf")
-    shutil.copy(SAMPLE_PDF, pdf_dir)
-    out_dir = raw_seeds_dir()
-    result = run_extract(pdf_dir, out_dir)
-    assert result.returncode == 0, result.stderr
-    yield out_dir
-    shutil.rmtree(out_dir)
-
-
-@pytest.fixture(scope="session")
-def warehouse(tmp_path_factory: pytest.TempPathFactory, raw_seeds: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    work_dir = tmp_path_factory.mktemp("dbt")
-    result = run_dbt_build(raw_seeds, work_dir / "jixiao.duckdb", work_dir)
-    assert result.returncode == 0, result.stdout[-4000:]
-    assert "ERROR=0" in result.stdout and "SKIP=0" in result.stdout
-    connection = duckdb.connect(str(work_dir / "jixiao.duckdb"), read_only=True)
-    yield connection
-    connection.close()
+from tests.helpers import SAMPLE_PDF, raw_seeds_dir, run_dbt_build
 
 
 def query(connection: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:

@@ -18,6 +18,24 @@ documents as (
 
 ),
 
+targets as (
+
+    select * from {{ ref('int_indicator_targets_parsed') }}
+
+),
+
+period_targets as (
+
+    select * from targets where target_type = 'period'
+
+),
+
+annual_targets as (
+
+    select * from targets where target_type = 'annual'
+
+),
+
 final as (
 
     select
@@ -35,6 +53,22 @@ final as (
         indicators.indicator_name,
         indicators.period_target,
         indicators.annual_target,
+
+        period_targets.target_kind as period_target_kind,
+        period_targets.target_operator as period_target_operator,
+        period_targets.target_value as period_target_value,
+        period_targets.target_unit as period_target_unit,
+        period_targets.deadline_date as period_deadline_date,
+        period_targets.frequency_period as period_frequency,
+        period_targets.normalized_target as period_target_normalized,
+        annual_targets.target_kind as annual_target_kind,
+        annual_targets.target_operator as annual_target_operator,
+        annual_targets.target_value as annual_target_value,
+        annual_targets.target_unit as annual_target_unit,
+        annual_targets.deadline_date as annual_deadline_date,
+        annual_targets.frequency_period as annual_frequency,
+        annual_targets.normalized_target as annual_target_normalized,
+
         indicators.printed_level1_code,
         indicators.printed_level1_name,
         indicators.printed_level2_name,
@@ -44,6 +78,8 @@ final as (
     from indicators
     inner join documents on indicators.document_id = documents.document_id
     left join categories on indicators.level2_code = categories.level2_code
+    left join period_targets on indicators.indicator_id = period_targets.indicator_id
+    left join annual_targets on indicators.indicator_id = annual_targets.indicator_id
 
 )
 
