@@ -1,5 +1,5 @@
 # jixiao — budget book PDFs → raw CSV seeds → dbt → DuckDB.
-#   make build   install into .venv if needed, extract $(PDF_DIR), dbt build into $(WAREHOUSE)
+#   make build   install into .venv if needed, extract $(PDF_DIR), dbt build into $(WAREHOUSE), write $(FEEDS)
 #   make test    ruff, then pytest (real extractor on rendered PDFs, real dbt on a temporary warehouse)
 
 SHELL := /bin/bash
@@ -10,6 +10,7 @@ PDF_DIR ?= data/pdf
 WAREHOUSE ?= warehouse/jixiao.duckdb
 RAW_SEEDS ?= build/raw
 REPORTS ?= reports
+FEEDS ?= feeds
 ifneq ($(filter /%,$(RAW_SEEDS)),)
 $(error RAW_SEEDS must be a folder relative to the project, e.g. build/raw)
 endif
@@ -24,7 +25,7 @@ export JIXIAO_WAREHOUSE := $(abspath $(WAREHOUSE))
 # dbt needs seed paths relative to the project (an absolute one gets overwritten by compiled SQL).
 export JIXIAO_RAW_SEEDS := $(RAW_SEEDS)
 
-.PHONY: build test lint sample clean
+.PHONY: build feeds docs test lint sample clean
 
 # The venv is (re)installed whenever requirements.txt changes.
 $(VENV)/.installed: requirements.txt
@@ -39,9 +40,20 @@ build: $(VENV)/.installed
 	if [ $$extract_status -gt 1 ]; then exit $$extract_status; fi; \
 	dbt_status=0; \
 	$(BIN)/dbt build --full-refresh || dbt_status=$$?; \
+	if [ $$dbt_status -eq 0 ]; then $(BIN)/python scripts/write_feeds.py $(JIXIAO_WAREHOUSE) target/manifest.json $(FEEDS) || dbt_status=$$?; fi; \
 	$(BIN)/python scripts/build_summary.py $(JIXIAO_WAREHOUSE) target/run_results.json $(JIXIAO_RAW_SEEDS); \
 	if [ $$dbt_status -ne 0 ]; then echo "make build: dbt build failed"; exit $$dbt_status; fi; \
 	if [ $$extract_status -ne 0 ]; then echo "make build: some files were quarantined"; exit 1; fi
+
+# Parquet feeds of every contracted mart, hive-partitioned by fiscal year (make build writes them too).
+feeds: $(VENV)/.installed
+	$(BIN)/dbt parse --quiet
+	$(BIN)/python scripts/write_feeds.py $(JIXIAO_WAREHOUSE) target/manifest.json $(FEEDS)
+
+# The dbt docs site, as one offline HTML file: target/static_index.html.
+docs: $(VENV)/.installed
+	$(BIN)/dbt docs generate --static --quiet
+	@echo "docs: $(CURDIR)/target/static_index.html"
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check extract tests scripts

@@ -6,6 +6,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pdfplumber
@@ -154,6 +155,7 @@ def extract_document(path: Path, overrides: Overrides = Overrides()) -> Document
         table_title=title.string,
         amount_unit=block.amount_unit,
         page_count=page_count,
+        source_modified_at=datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="seconds"),
         table_pages=table_pages,
         rows=rows,
         table_chars=table.table_chars,

@@ -65,6 +65,7 @@ class Document:
     table_title: str
     amount_unit: str
     page_count: int
+    source_modified_at: str  # the file's modification time (UTC, ISO 8601): a later edition replaces an earlier
     table_pages: list[int]
     rows: list[TableRow] = field(default_factory=list)
     table_chars: int = 0

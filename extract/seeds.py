@@ -11,7 +11,7 @@ from .model import COLUMNS, Document, Quarantined
 
 DOCUMENT_FIELDS = tuple(
     "document_id source_file department_name fiscal_year fiscal_year_source table_title "
-    "amount_unit page_count table_pages table_chars cell_chars extractor_version".split()
+    "amount_unit page_count table_pages table_chars cell_chars extractor_version source_modified_at".split()
 )
 ROW_FIELDS = ("document_id", "row_number", "row_kind", *COLUMNS, "page_start", "page_end")
 QUARANTINE_FIELDS = ("source_file", "reason", "page")
@@ -32,6 +32,7 @@ def _document_record(d: Document) -> tuple:
     return (
         *(d.document_id, d.source_file, d.department_name, d.fiscal_year or "", d.fiscal_year_source),
         *(d.table_title, d.amount_unit, d.page_count, pages, d.table_chars, d.cell_chars, __version__),
+        d.source_modified_at,
     )
 
 

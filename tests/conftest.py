@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +11,8 @@ import pytest
 from extract.document import extract_document
 from extract.model import Document
 from tests.fixtures.budget_book import render_book
-from tests.helpers import SAMPLE_PDF, load_seed, raw_seeds_dir, run_dbt_build, run_extract
+from tests.fixtures.next_year import corrected_edition, next_year_edition
+from tests.helpers import SAMPLE_PDF, build_warehouse, load_seed, raw_seeds_dir, run_extract
 
 
 @pytest.fixture(scope="session")
@@ -31,21 +33,40 @@ def extracted(book: Path) -> Document:
 
 @pytest.fixture(scope="session")
 def raw_seeds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Raw seeds of the sample book, for tests that edit them before a dbt build."""
     pdf_dir = tmp_path_factory.mktemp("pdf")
     shutil.copy(SAMPLE_PDF, pdf_dir)
     out_dir = raw_seeds_dir()
-    result = run_extract(pdf_dir, out_dir)
+    result = run_extract(pdf_dir, out_dir, tmp_path_factory.mktemp("reports"))
     assert result.returncode == 0, result.stderr
     yield out_dir
     shutil.rmtree(out_dir)
 
 
 @pytest.fixture(scope="session")
-def warehouse(tmp_path_factory: pytest.TempPathFactory, raw_seeds: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    work_dir = tmp_path_factory.mktemp("dbt")
-    result = run_dbt_build(raw_seeds, work_dir / "jixiao.duckdb", work_dir)
-    assert result.returncode == 0, result.stdout[-4000:]
-    assert "ERROR=0" in result.stdout and "SKIP=0" in result.stdout
-    connection = duckdb.connect(str(work_dir / "jixiao.duckdb"), read_only=True)
+def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample book through the whole pipeline: extract, dbt build, feeds (beside it in feeds/)."""
+    pdf_dir = tmp_path_factory.mktemp("pdf")
+    shutil.copy(SAMPLE_PDF, pdf_dir)
+    return build_warehouse(pdf_dir, tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture(scope="session")
+def warehouse(sample_warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = duckdb.connect(str(sample_warehouse), read_only=True)
     yield connection
     connection.close()
+
+
+@pytest.fixture(scope="session")
+def multi_year_warehouse(tmp_path_factory: pytest.TempPathFactory, seed: dict) -> Path:
+    """Three files of one department: the 2024 sample, a corrected 2024 edition (modified later, one project
+    re-priced) and the synthetic 2025 edition, through the whole pipeline."""
+    pdf_dir = tmp_path_factory.mktemp("years")
+    original = pdf_dir / SAMPLE_PDF.name
+    shutil.copy(SAMPLE_PDF, original)
+    corrected = render_book(corrected_edition(seed), pdf_dir / "duobao_street_office_2024_corrected.pdf")
+    render_book(next_year_edition(seed), pdf_dir / "synthetic_duobao_street_office_2025.pdf")
+    os.utime(original, (1735689600, 1735689600))  # 2025-01-01
+    os.utime(corrected, (1740787200, 1740787200))  # 2025-03-01
+    return build_warehouse(pdf_dir, tmp_path_factory.mktemp("multi_year"))

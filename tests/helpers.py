@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -41,9 +42,9 @@ def expected_rows(seed: dict) -> list[tuple]:
     return rows
 
 
-def run_extract(pdf_dir: Path, out_dir: Path) -> subprocess.CompletedProcess:
+def run_extract(pdf_dir: Path, out_dir: Path, reports_dir: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "extract", str(pdf_dir), str(out_dir)],
+        [sys.executable, "-m", "extract", str(pdf_dir), str(out_dir), "--reports", str(reports_dir)],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -62,6 +63,10 @@ def raw_seeds_dir() -> Path:
 
 def run_dbt_build(raw_seeds: Path, warehouse: Path, work_dir: Path) -> subprocess.CompletedProcess:
     """``dbt build`` of the real project into a temporary warehouse, with its own target and logs."""
+    return run_dbt(["build", "--full-refresh"], raw_seeds, warehouse, work_dir)
+
+
+def run_dbt(arguments: list[str], raw_seeds: Path, warehouse: Path, work_dir: Path) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
         "DBT_PROFILES_DIR": str(REPO),
@@ -71,6 +76,31 @@ def run_dbt_build(raw_seeds: Path, warehouse: Path, work_dir: Path) -> subproces
         "JIXIAO_RAW_SEEDS": str(raw_seeds.relative_to(REPO)),
     }
     dbt = Path(sys.executable).with_name("dbt")
-    command = [str(dbt), "build", "--full-refresh", "--target-path", str(work_dir / "target")]
+    command = [str(dbt), *arguments, "--target-path", str(work_dir / "target")]
     command += ["--log-path", str(work_dir / "logs")]
     return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, check=False)
+
+
+def build_warehouse(pdf_dir: Path, work_dir: Path) -> Path:
+    """The whole pipeline into work_dir: extract, dbt build (target/ and logs/ there too), feeds.
+    Returns the warehouse file; fails the test on any error."""
+    raw = raw_seeds_dir()
+    try:
+        extracted = run_extract(pdf_dir, raw, work_dir / "reports")
+        assert extracted.returncode == 0, extracted.stderr
+        warehouse = work_dir / "jixiao.duckdb"
+        built = run_dbt_build(raw, warehouse, work_dir)
+        assert built.returncode == 0, built.stdout[-4000:]
+        assert "ERROR=0" in built.stdout and "SKIP=0" in built.stdout
+    finally:
+        shutil.rmtree(raw)
+    feeds = str(work_dir / "feeds")
+    written = subprocess.run(
+        [sys.executable, "scripts/write_feeds.py", str(warehouse), str(work_dir / "target" / "manifest.json"), feeds],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert written.returncode == 0, written.stderr
+    return warehouse

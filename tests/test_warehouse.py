@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.helpers import SAMPLE_PDF, raw_seeds_dir, run_dbt_build
+from tests.helpers import SAMPLE_PDF, raw_seeds_dir, run_dbt, run_dbt_build
 
 
 def query(connection: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
@@ -185,3 +185,23 @@ def test_data_tests_fail_the_build(raw_seeds: Path, tmp_path: Path, edit, failin
     assert result.returncode != 0
     failures = [line for line in result.stdout.splitlines() if "FAIL" in line and failing_test in line]
     assert failures, result.stdout[-3000:]
+
+
+def test_every_mart_and_column_is_described_in_duckdb(warehouse: duckdb.DuckDBPyConnection) -> None:
+    undescribed_tables = query(
+        warehouse, "select table_name from duckdb_tables() where schema_name = 'marts' and comment is null"
+    )
+    undescribed = query(
+        warehouse,
+        "select table_name, column_name from duckdb_columns() where schema_name = 'marts' and comment is null",
+    )
+    assert undescribed_tables == [] and undescribed == []
+
+
+def test_docs_site_builds_offline(sample_warehouse: Path, raw_seeds: Path, tmp_path: Path) -> None:
+    """`make docs`: the dbt docs site as one static HTML file, from the built warehouse, no network needed."""
+    copy = shutil.copy(sample_warehouse, tmp_path / "jixiao.duckdb")  # other tests hold the original open
+    result = run_dbt(["docs", "generate", "--static"], raw_seeds, copy, tmp_path)
+    assert result.returncode == 0, result.stdout[-2000:]
+    site = (tmp_path / "target" / "static_index.html").read_text(encoding="utf-8")
+    assert "model.jixiao.fct_project_budget" in site and "model.jixiao.mart_project_yoy" in site

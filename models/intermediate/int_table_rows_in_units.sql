@@ -1,10 +1,18 @@
--- Every printed row with the funding unit (资金使用单位) it belongs to: the last unit row above it.
+-- Every printed row of a current edition with the funding unit (资金使用单位) it belongs to: the last
+-- unit row printed above it.
 
 with
 
 table_rows as (
 
     select * from {{ ref('stg_extract__table_rows') }}
+
+),
+
+current_editions as (
+
+    select * from {{ ref('int_document_editions') }}
+    where is_current_edition
 
 ),
 
@@ -19,6 +27,7 @@ in_units as (
         ) as unit_seq
 
     from table_rows
+    where document_id in (select document_id from current_editions)
 
 ),
 

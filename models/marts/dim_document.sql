@@ -2,7 +2,7 @@ with
 
 documents as (
 
-    select * from {{ ref('stg_extract__documents') }}
+    select * from {{ ref('int_document_editions') }}
 
 ),
 
@@ -29,7 +29,10 @@ final as (
         grand_totals.other_funds,
         documents.page_count,
         documents.table_pages,
-        documents.extractor_version
+        documents.extractor_version,
+        documents.source_modified_at,
+        documents.is_current_edition,
+        documents.replaced_by_document_id
 
     from documents
     left join grand_totals on documents.document_id = grand_totals.document_id

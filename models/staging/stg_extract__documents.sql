@@ -20,7 +20,8 @@ renamed as (
         table_pages,
         cast(table_chars as integer) as table_chars,
         cast(cell_chars as integer) as cell_chars,
-        extractor_version
+        extractor_version,
+        cast(source_modified_at as timestamptz) as source_modified_at
 
     from source
 

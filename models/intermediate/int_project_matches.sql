@@ -1,0 +1,170 @@
+-- Each project matched to its successor in the department's next available fiscal year, within the same
+-- funding unit, one-to-one. Methods, in order (a project matched by one is not offered to the next):
+--   curated          seeds/reference/project_mapping.csv says so
+--   exact_name       same name and same occurrence of that name within the unit (names repeat)
+--   normalized_name  same name once brackets, a trailing (荔湾区) and the funding word (经费/资金/补助经费…)
+--                    are dropped, and same occurrence of it
+--   similarity       score = 0.5 × Jaro-Winkler of the names + 0.25 × Jaccard of the goals + 0.25 × Jaccard
+--                    of the indicator names, at least {{ var('project_match_threshold') }}, and each is the
+--                    other's best remaining candidate
+
+with
+
+projects as (
+
+    select * from {{ ref('int_projects_comparable') }}
+
+),
+
+mapping as (
+
+    select * from {{ ref('stg_reference__project_mapping') }}
+
+),
+
+department_years as (
+
+    select distinct department_name, fiscal_year from projects
+
+),
+
+year_pairs as (
+
+    select * from (
+        select
+            department_name,
+            fiscal_year as prior_fiscal_year,
+            lead(fiscal_year) over (partition by department_name order by fiscal_year) as fiscal_year
+
+        from department_years
+    )
+    where fiscal_year is not null
+
+),
+
+candidates as (
+
+    select
+        prior.project_id as prior_project_id,
+        next.project_id,
+        year_pairs.department_name,
+        prior.unit_name,
+        year_pairs.prior_fiscal_year,
+        year_pairs.fiscal_year,
+        prior.project_name as prior_project_name,
+        next.project_name,
+        prior.name_occurrence as prior_name_occurrence,
+        next.name_occurrence,
+        prior.normalized_name as prior_normalized_name,
+        next.normalized_name,
+        prior.normalized_occurrence as prior_normalized_occurrence,
+        next.normalized_occurrence,
+        0.5 * jaro_winkler_similarity(prior.project_name, next.project_name)
+            + 0.25 * jaccard(coalesce(prior.goal_text, ''), coalesce(next.goal_text, ''))
+            + 0.25 * jaccard(coalesce(prior.indicator_names, ''), coalesce(next.indicator_names, ''))
+            as similarity
+
+    from year_pairs
+    inner join projects as prior
+        on year_pairs.department_name = prior.department_name
+        and year_pairs.prior_fiscal_year = prior.fiscal_year
+    inner join projects as next
+        on year_pairs.department_name = next.department_name
+        and year_pairs.fiscal_year = next.fiscal_year
+        and prior.unit_name = next.unit_name
+
+),
+
+curated as (
+
+    select candidates.prior_project_id, candidates.project_id, 'curated' as match_method, candidates.similarity
+    from candidates
+    inner join mapping
+        on candidates.department_name = mapping.department_name
+        and candidates.unit_name = mapping.unit_name
+        and candidates.prior_fiscal_year = mapping.fiscal_year
+        and candidates.prior_project_name = mapping.project_name
+        and candidates.prior_name_occurrence = mapping.project_occurrence
+        and candidates.fiscal_year = mapping.next_fiscal_year
+        and candidates.project_name = mapping.next_project_name
+        and candidates.name_occurrence = mapping.next_project_occurrence
+
+),
+
+exact_name as (
+
+    select prior_project_id, project_id, 'exact_name' as match_method, similarity
+    from candidates
+    where prior_project_name = project_name
+        and prior_name_occurrence = name_occurrence
+        and prior_project_id not in (select prior_project_id from curated)
+        and project_id not in (select project_id from curated)
+
+),
+
+matched_by_name as (
+
+    select * from curated
+    union all
+    select * from exact_name
+
+),
+
+normalized_name as (
+
+    select prior_project_id, project_id, 'normalized_name' as match_method, similarity
+    from candidates
+    where prior_normalized_name = normalized_name
+        and prior_normalized_occurrence = normalized_occurrence
+        and prior_project_id not in (select prior_project_id from matched_by_name)
+        and project_id not in (select project_id from matched_by_name)
+
+),
+
+matched_before_similarity as (
+
+    select * from matched_by_name
+    union all
+    select * from normalized_name
+
+),
+
+similar_candidates as (
+
+    select
+        prior_project_id,
+        project_id,
+        similarity,
+        row_number() over (partition by prior_project_id order by similarity desc, project_id) as rank_for_prior,
+        row_number() over (partition by project_id order by similarity desc, prior_project_id) as rank_for_next
+
+    from candidates
+    where similarity >= {{ var('project_match_threshold') }}
+        and prior_project_id not in (select prior_project_id from matched_before_similarity)
+        and project_id not in (select project_id from matched_before_similarity)
+
+),
+
+similar_names as (
+
+    select prior_project_id, project_id, 'similarity' as match_method, similarity
+    from similar_candidates
+    where rank_for_prior = 1 and rank_for_next = 1
+
+),
+
+final as (
+
+    select * from matched_before_similarity
+    union all
+    select * from similar_names
+
+)
+
+select
+    prior_project_id,
+    project_id,
+    match_method,
+    cast(similarity as decimal(5, 4)) as similarity
+
+from final

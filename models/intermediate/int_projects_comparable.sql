@@ -1,0 +1,85 @@
+-- Projects of current editions with what cross-year matching compares: the name's occurrence within
+-- its funding unit (names repeat), a normalised name, and the goal and indicator names as evidence.
+
+with
+
+projects as (
+
+    select * from {{ ref('int_projects') }}
+
+),
+
+funding_units as (
+
+    select * from {{ ref('int_funding_units') }}
+
+),
+
+documents as (
+
+    select * from {{ ref('stg_extract__documents') }}
+
+),
+
+indicators as (
+
+    select * from {{ ref('int_indicators_split') }}
+
+),
+
+indicator_names as (
+
+    select
+        project_id,
+        string_agg(indicator_name, '；' order by indicator_seq) as indicator_names
+
+    from indicators
+    group by project_id
+
+),
+
+named as (
+
+    select
+        projects.project_id,
+        documents.department_name,
+        documents.fiscal_year,
+        funding_units.unit_name,
+        projects.project_seq,
+        projects.project_name,
+        -- normalised: full-width brackets as ASCII, a trailing bracket (a region such as (荔湾区)) dropped,
+        -- then the funding word at the end (经费/资金/补助经费/工作经费/专项经费) dropped
+        regexp_replace(
+            regexp_replace(
+                regexp_replace(translate(projects.project_name, '（）　', '() '), '\s+', '', 'g'),
+                '\([^()]*\)$', ''
+            ),
+            '(补助经费|补助资金|工作经费|专项经费|专项资金|经费|资金)$', ''
+        ) as normalized_name,
+        projects.total_amount,
+        projects.goal_text,
+        indicator_names.indicator_names
+
+    from projects
+    inner join funding_units on projects.funding_unit_id = funding_units.funding_unit_id
+    inner join documents on projects.document_id = documents.document_id
+    left join indicator_names on projects.project_id = indicator_names.project_id
+
+),
+
+final as (
+
+    select
+        *,
+        row_number() over (
+            partition by department_name, fiscal_year, unit_name, project_name order by project_seq
+        ) as name_occurrence,
+        row_number() over (
+            partition by department_name, fiscal_year, unit_name, normalized_name order by project_seq
+        ) as normalized_occurrence
+
+    from named
+
+)
+
+select * from final
