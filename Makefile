@@ -11,6 +11,8 @@ WAREHOUSE ?= warehouse/jixiao.duckdb
 RAW_SEEDS ?= build/raw
 REPORTS ?= reports
 FEEDS ?= feeds
+CACHE ?= build/cache
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 ifneq ($(filter /%,$(RAW_SEEDS)),)
 $(error RAW_SEEDS must be a folder relative to the project, e.g. build/raw)
 endif
@@ -34,16 +36,8 @@ $(VENV)/.installed: requirements.txt
 	@touch $@
 
 build: $(VENV)/.installed
-	@mkdir -p $(dir $(JIXIAO_WAREHOUSE))
-	@extract_status=0; \
-	$(BIN)/python -m extract $(PDF_DIR) $(RAW_SEEDS) --reports $(REPORTS) || extract_status=$$?; \
-	if [ $$extract_status -gt 1 ]; then exit $$extract_status; fi; \
-	dbt_status=0; \
-	$(BIN)/dbt build --full-refresh || dbt_status=$$?; \
-	if [ $$dbt_status -eq 0 ]; then $(BIN)/python scripts/write_feeds.py $(JIXIAO_WAREHOUSE) target/manifest.json $(FEEDS) || dbt_status=$$?; fi; \
-	$(BIN)/python scripts/build_summary.py $(JIXIAO_WAREHOUSE) target/run_results.json $(JIXIAO_RAW_SEEDS); \
-	if [ $$dbt_status -ne 0 ]; then echo "make build: dbt build failed"; exit $$dbt_status; fi; \
-	if [ $$extract_status -ne 0 ]; then echo "make build: some files were quarantined"; exit 1; fi
+	$(BIN)/python -m scripts.build --pdf-dir $(PDF_DIR) --warehouse $(WAREHOUSE) --raw-seeds $(RAW_SEEDS) \
+		--reports $(REPORTS) --feeds $(FEEDS) --cache $(CACHE) -j $(JOBS)
 
 # Parquet feeds of every contracted mart, hive-partitioned by fiscal year (make build writes them too).
 feeds: $(VENV)/.installed

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -108,9 +108,9 @@ def _read_table(data: bytes, candidates: list[int]) -> TableRead:
     return table
 
 
-def extract_document(path: Path, overrides: Overrides = Overrides()) -> Document:
-    """Read one PDF. Raises ExtractionError, naming the page when there is one, if it cannot."""
-    data = path.read_bytes()
+def read_document(data: bytes) -> Document:
+    """Read the table from a PDF's bytes: everything that depends on the content alone (and so can be
+    cached by content hash). Raises ExtractionError, naming the page when there is one, if it cannot."""
     pdf = _open(data)
     try:
         candidates, page_texts = candidate_pages(pdf)
@@ -128,36 +128,50 @@ def extract_document(path: Path, overrides: Overrides = Overrides()) -> Document
         raise
     except Exception as error:  # pdfminer failing to open the document itself
         raise ExtractionError(f"the PDF cannot be read ({type(error).__name__}: {str(error)[:80]})") from None
-    title, block, table_pages, rows = table.title, table.block, table.pages, table.rows
-    if title is None:
+    if table.title is None:
         raise ExtractionError("no 项目支出绩效目标表 in this file (only mentioned, e.g. in a table of contents)")
-    if block is None:
-        raise ExtractionError("the header block has no 部门名称 (department name)", table_pages[0])
-    _check_structure(rows)
-    cell_chars = sum(len(cell) for row in rows for cell in row.cells)
+    if table.block is None:
+        raise ExtractionError("the header block has no 部门名称 (department name)", table.pages[0])
+    _check_structure(table.rows)
+    cell_chars = sum(len(cell) for row in table.rows for cell in row.cells)
     if cell_chars != table.table_chars:
         raise ExtractionError(f"{table.table_chars} characters in the table but {cell_chars} written to cells")
+    return Document(
+        document_id=document_id(data),
+        department_name=table.block.department_name,
+        table_title=table.title.string,
+        amount_unit=table.block.amount_unit,
+        page_count=page_count,
+        table_pages=table.pages,
+        rows=table.rows,
+        table_chars=table.table_chars,
+        cell_chars=cell_chars,
+        title_year=int(table.title["year"]) if table.title["year"] else None,
+        cover_year=cover_year(page_texts[: table.pages[0] - 1]),
+    )
 
+
+def place(document: Document, path: Path, overrides: Overrides = Overrides()) -> Document:
+    """Where the file is and what the manifest says: file name, modification time, and the fiscal year from
+    the manifest, the table title, the cover or the file name, in that order."""
     year, source = overrides.fiscal_year, "manifest"
     for candidate, candidate_source in (
-        (int(title["year"]) if title["year"] else None, "table_title"),
-        (cover_year(page_texts[: table_pages[0] - 1]), "cover"),
+        (document.title_year, "table_title"),
+        (document.cover_year, "cover"),
         (file_name_year(path.name), "file_name"),
     ):
         if year is None:
             year, source = candidate, candidate_source
-    return Document(
-        document_id=document_id(data),
+    return replace(
+        document,
         source_file=path.name,
-        department_name=overrides.department_name or block.department_name,
+        source_modified_at=datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="seconds"),
+        department_name=overrides.department_name or document.department_name,
         fiscal_year=year,
         fiscal_year_source=source if year is not None else "",
-        table_title=title.string,
-        amount_unit=block.amount_unit,
-        page_count=page_count,
-        source_modified_at=datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="seconds"),
-        table_pages=table_pages,
-        rows=rows,
-        table_chars=table.table_chars,
-        cell_chars=cell_chars,
     )
+
+
+def extract_document(path: Path, overrides: Overrides = Overrides()) -> Document:
+    """Read one PDF file and place it. Raises ExtractionError if it cannot be read as the table."""
+    return place(read_document(path.read_bytes()), path, overrides)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # The seven columns of the table, in printed order, with the names the raw seed uses.
 COLUMNS = (
@@ -55,21 +55,28 @@ class TableRow:
 
 @dataclass
 class Document:
-    """One budget book in which the table was found."""
+    """One budget book in which the table was found.
+
+    The first block is what the file's content says (and what the cache keeps); the second is where the
+    file is and what the manifest says about it, set for each run by ``document.place``.
+    """
 
     document_id: str
-    source_file: str
     department_name: str
-    fiscal_year: int | None
-    fiscal_year_source: str
     table_title: str
     amount_unit: str
     page_count: int
-    source_modified_at: str  # the file's modification time (UTC, ISO 8601): a later edition replaces an earlier
     table_pages: list[int]
-    rows: list[TableRow] = field(default_factory=list)
-    table_chars: int = 0
-    cell_chars: int = 0
+    rows: list[TableRow]
+    table_chars: int
+    cell_chars: int
+    title_year: int | None  # 2025年项目支出绩效目标表
+    cover_year: int | None  # 2024年…部门预算 on the pages before the table
+
+    source_file: str = ""
+    source_modified_at: str = ""  # the file's modification time (UTC, ISO 8601): a later edition replaces an earlier
+    fiscal_year: int | None = None
+    fiscal_year_source: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,68 @@
+"""Extraction results cached by the PDF's content hash and the extractor's version (and source).
+
+A nightly run over a folder that did not change reads every result from here and extracts nothing.
+Entries are content-addressed, so several machines (``--shard``) can fill one cache without conflicts.
+An entry holds the document or the reason it was refused, and the quality gate's verdict once known.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+
+from . import __version__
+from .model import Document, ExtractionError, TableRow
+
+
+def content_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def extractor_fingerprint() -> str:
+    """The extractor's version and a hash of its source: any change to the code starts a fresh cache."""
+    digest = hashlib.sha256()
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.read_bytes())
+    return f"v{__version__}-{digest.hexdigest()[:12]}"
+
+
+class Cache:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder / extractor_fingerprint()
+
+    def _path(self, sha: str) -> Path:
+        return self.folder / sha[:2] / f"{sha}.json"
+
+    def load(self, sha: str) -> dict | None:
+        try:
+            return json.loads(self._path(sha).read_text(encoding="utf-8"))
+        except (FileNotFoundError, json.JSONDecodeError):
+            return None
+
+    def store(self, sha: str, entry: dict) -> None:
+        path = self._path(sha)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+        partial.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+        os.replace(partial, path)
+
+
+def entry_for(result: Document | ExtractionError) -> dict:
+    if isinstance(result, Document):
+        return {"document": asdict(result)}
+    return {"refused": {"reason": result.reason, "page": result.page}}
+
+
+def result_of(entry: dict) -> Document | ExtractionError:
+    if "refused" in entry:
+        return ExtractionError(entry["refused"]["reason"], entry["refused"]["page"])
+    fields = dict(entry["document"])
+    fields["rows"] = [TableRow(**row) for row in fields["rows"]]
+    return Document(**fields)

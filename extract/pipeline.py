@@ -1,0 +1,188 @@
+"""Extract a folder of budget books: only new work, on every core, then the quality gate.
+
+Each PDF is hashed; a result cached for that content and extractor version is reused, the others are
+extracted in a process pool. Results are placed (file name, manifest), checked by the quality gate
+(also cached), and written as raw seeds.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cache import Cache, content_hash, entry_for, result_of
+from .document import Overrides, place, read_document
+from .gate import validate
+from .model import Document, ExtractionError, Quarantined
+from .seeds import write_seeds
+
+
+@dataclass(frozen=True)
+class Shard:
+    """``--shard i/n``: the files whose name hashes to i (1-based) of n."""
+
+    index: int
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        index, count = (int(part) for part in text.split("/"))
+        if not 1 <= index <= count:
+            raise ValueError(f"shard {text}: expected i/n with 1 <= i <= n")
+        return cls(index, count)
+
+    def holds(self, path: Path) -> bool:
+        bucket = int.from_bytes(hashlib.sha256(path.name.encode()).digest()[:8], "big") % self.count
+        return bucket == self.index - 1
+
+
+@dataclass
+class Outcome:
+    documents: list[Document] = field(default_factory=list)
+    quarantined: list[Quarantined] = field(default_factory=list)
+    extracted: int = 0
+    cached: int = 0
+
+
+def read_manifest(pdf_dir: Path) -> dict[str, Overrides]:
+    """``manifest.csv`` beside the PDFs (columns ``file``, ``fiscal_year``, ``department_name``)."""
+    path = pdf_dir / "manifest.csv"
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return {
+            row["file"].strip(): Overrides(
+                fiscal_year=int(row["fiscal_year"]) if (row.get("fiscal_year") or "").strip() else None,
+                department_name=(row.get("department_name") or "").strip() or None,
+            )
+            for row in csv.DictReader(handle)
+        }
+
+
+def pdf_files(pdf_dir: Path, shard: Shard | None = None) -> list[Path]:
+    files = sorted(p for p in pdf_dir.iterdir() if p.is_file() and p.suffix.lower() == ".pdf")
+    return [p for p in files if shard is None or shard.holds(p)]
+
+
+def extract_file(path: Path) -> dict:
+    """Worker: read one PDF into a cache entry. Never raises: a file that cannot be read is refused."""
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # damaged files are reported once, by us
+    try:
+        return entry_for(read_document(path.read_bytes()))
+    except ExtractionError as error:
+        return entry_for(error)
+    except Exception as error:  # a PDF library's own failure on a malformed file
+        return entry_for(ExtractionError(f"unreadable PDF ({type(error).__name__}: {str(error)[:120]})"))
+
+
+def _extract_all(paths: list[Path], jobs: int) -> Iterator[tuple[Path, dict]]:
+    if jobs <= 1 or len(paths) <= 1:
+        yield from ((path, extract_file(path)) for path in paths)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from zip(paths, pool.map(extract_file, paths, chunksize=1), strict=True)
+
+
+class Log:
+    """A progress bar on a terminal, one plain line per file otherwise (nightly logs)."""
+
+    def __init__(self, total: int) -> None:
+        self.bar = None
+        if sys.stderr.isatty() and total > 1:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="book", file=sys.stderr)
+
+    def file(self, line: str, *, error: bool = False) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+            if error:
+                self.bar.write(line, file=sys.stderr)
+        else:
+            print(line, file=sys.stderr if error else sys.stdout, flush=True)
+
+    def note(self, line: str, *, error: bool = False) -> None:
+        if self.bar is not None:
+            self.bar.write(line, file=sys.stderr)
+        else:
+            print(line, file=sys.stderr if error else sys.stdout, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _describe(document: Document) -> str:
+    kinds = [row.kind for row in document.rows]
+    return (
+        f"{document.department_name} {document.fiscal_year}, {kinds.count('funding_unit')} units, "
+        f"{kinds.count('project')} projects (pages {document.table_pages[0]}-{document.table_pages[-1]})"
+    )
+
+
+def run(
+    pdf_dir: Path, out_dir: Path, reports_dir: Path, cache_dir: Path, jobs: int = 1, shard: Shard | None = None
+) -> Outcome:
+    manifest = read_manifest(pdf_dir)
+    cache = Cache(cache_dir)
+    paths = pdf_files(pdf_dir, shard)
+    hashes = {path: content_hash(path) for path in paths}
+    entries = {path: cache.load(hashes[path]) for path in paths}
+    missing = [path for path in paths if entries[path] is None]
+    outcome = Outcome(cached=len(paths) - len(missing), extracted=len(missing))
+
+    log = Log(len(missing))
+    for path, entry in _extract_all(missing, jobs):
+        cache.store(hashes[path], entry)
+        entries[path] = entry
+        result = result_of(entry)
+        if isinstance(result, ExtractionError):
+            log.file(f"quarantined {path}: {result}", error=True)
+        else:
+            log.file(f"extracted {path}: {_describe(place(result, path, manifest.get(path.name, Overrides())))}")
+    log.close()
+
+    seen: dict[str, Path] = {}
+    for path in paths:
+        result = result_of(entries[path])
+        if isinstance(result, ExtractionError):
+            outcome.quarantined.append(Quarantined(path.name, result.reason, result.page))
+            if path not in missing:
+                log.note(f"quarantined {path}: {result} (cached)", error=True)
+        elif result.document_id in seen:
+            log.note(f"skipped {path}: same content as {seen[result.document_id].name}")
+        else:
+            seen[result.document_id] = path
+            outcome.documents.append(place(result, path, manifest.get(path.name, Overrides())))
+
+    verdicts = _gate(
+        outcome.documents,
+        cache,
+        {d.document_id: hashes[pdf_dir / d.source_file] for d in outcome.documents},
+        reports_dir,
+    )
+    for document in outcome.documents:
+        if verdicts[document.document_id]:
+            outcome.quarantined.append(Quarantined(document.source_file, verdicts[document.document_id]))
+            log.note(f"quarantined {pdf_dir / document.source_file}: {verdicts[document.document_id]}", error=True)
+    outcome.documents = [d for d in outcome.documents if not verdicts[d.document_id]]
+    write_seeds(out_dir, outcome.documents, outcome.quarantined)
+    return outcome
+
+
+def _gate(documents: list[Document], cache: Cache, hashes: dict[str, str], reports_dir: Path) -> dict[str, str | None]:
+    """The quality gate's verdict per document (the failure, or None): cached ones are reused, the others
+    validated together and cached."""
+    entries = {d.document_id: cache.load(hashes[d.document_id]) or {} for d in documents}
+    unchecked = [d for d in documents if "gate" not in entries[d.document_id]]
+    failures = {failure.document_id: failure.reason for failure in validate(unchecked, reports_dir)}
+    for document in unchecked:
+        entries[document.document_id]["gate"] = failures.get(document.document_id)
+        cache.store(hashes[document.document_id], entries[document.document_id])
+    return {document_id: entry["gate"] for document_id, entry in entries.items()}

@@ -1,0 +1,157 @@
+"""Nightly runs: only new work, every core, and a published warehouse that is never half-built."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from extract.pipeline import Shard, pdf_files
+from tests.fixtures.budget_book import render_book
+from tests.fixtures.next_year import next_year_edition
+from tests.helpers import REPO, SAMPLE_PDF, raw_seeds_dir
+
+
+class Nightly:
+    """A folder of books, a cache, raw seeds and a published warehouse, as a nightly keeps them."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.pdf_dir = root / "pdf"
+        self.pdf_dir.mkdir()
+        self.warehouse = root / "warehouse" / "jixiao.duckdb"
+        self.raw = raw_seeds_dir()
+
+    def build(self, *extra: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "scripts.build", "--pdf-dir", str(self.pdf_dir)]
+        command += ["--warehouse", str(self.warehouse), "--raw-seeds", str(self.raw.relative_to(REPO))]
+        command += ["--reports", str(self.root / "reports"), "--feeds", str(self.root / "feeds")]
+        command += ["--cache", str(self.root / "cache"), *extra]
+        return subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
+
+    def fingerprint(self) -> str:
+        return hashlib.sha256(self.warehouse.read_bytes()).hexdigest()
+
+    def documents(self, connection: duckdb.DuckDBPyConnection | None = None) -> list[tuple]:
+        """The documents a reader sees: on its open connection, or as a new reader in its own process (DuckDB
+        shares one database instance per file within a process)."""
+        sql = "select source_file from marts.dim_document order by 1"
+        if connection is not None:
+            return connection.execute(sql).fetchall()
+        code = (
+            f"import duckdb; print(duckdb.connect({str(self.warehouse)!r}, read_only=True).execute({sql!r}).fetchall())"
+        )
+        reader = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        return eval(reader.stdout)
+
+
+@pytest.fixture
+def nightly(tmp_path: Path) -> Nightly:
+    night = Nightly(tmp_path)
+    yield night
+    shutil.rmtree(night.raw)
+
+
+def test_nightly_sequence(nightly: Nightly, seed: dict) -> None:
+    shutil.copy(SAMPLE_PDF, nightly.pdf_dir)
+    first = nightly.build()
+    assert first.returncode == 0, first.stderr
+    assert "1 documents (1 extracted, 0 from cache)" in first.stdout
+
+    # A night with nothing new extracts nothing and leaves the warehouse as it is.
+    published = nightly.fingerprint()
+    unchanged = nightly.build()
+    assert unchanged.returncode == 0, unchanged.stderr
+    assert "1 documents (0 extracted, 1 from cache)" in unchanged.stdout
+    assert "up to date: nothing new to build" in unchanged.stdout
+    assert nightly.fingerprint() == published
+
+    # A new book is extracted alone and published while a reader holds the old warehouse open.
+    reader = duckdb.connect(str(nightly.warehouse), read_only=True)
+    render_book(next_year_edition(seed), nightly.pdf_dir / "synthetic_2025.pdf")
+    added = nightly.build()
+    assert added.returncode == 0, added.stderr
+    assert "2 documents (1 extracted, 1 from cache)" in added.stdout
+    assert nightly.documents(reader) == [(SAMPLE_PDF.name,)], "the reader keeps the warehouse it opened"
+    assert nightly.documents() == [(SAMPLE_PDF.name,), ("synthetic_2025.pdf",)]
+    reader.close()
+
+    # A removed book leaves the warehouse.
+    (nightly.pdf_dir / "synthetic_2025.pdf").unlink()
+    removed = nightly.build()
+    assert removed.returncode == 0, removed.stderr
+    assert nightly.documents() == [(SAMPLE_PDF.name,)]
+
+
+def test_failed_build_leaves_the_last_good_warehouse(nightly: Nightly, seed: dict) -> None:
+    shutil.copy(SAMPLE_PDF, nightly.pdf_dir)
+    assert nightly.build().returncode == 0
+    published = nightly.fingerprint()
+    broken = next_year_edition(seed)
+    broken["units"][1]["total"] = broken["units"][1]["fiscal_appropriation"] = "99.99"  # not its projects' sum
+    render_book(broken, nightly.pdf_dir / "synthetic_2025.pdf")
+    failed = nightly.build()
+    assert failed.returncode != 0
+    assert "not published, the last good warehouse stays: dbt build or a data test failed" in failed.stderr
+    assert nightly.fingerprint() == published
+    assert nightly.documents() == [(SAMPLE_PDF.name,)]
+    assert not list(nightly.warehouse.parent.glob(".*.building"))
+
+
+def test_a_writer_holding_the_warehouse_is_named_in_one_line(nightly: Nightly, seed: dict) -> None:
+    shutil.copy(SAMPLE_PDF, nightly.pdf_dir)
+    assert nightly.build().returncode == 0
+    render_book(next_year_edition(seed), nightly.pdf_dir / "synthetic_2025.pdf")
+    with duckdb.connect(str(nightly.warehouse)):  # another process writing: this one, for the test
+        refused = nightly.build()
+    assert refused.returncode != 0
+    message = [line for line in refused.stderr.splitlines() if "locked for writing by another process" in line]
+    assert len(message) == 1 and str(nightly.warehouse) in message[0]
+    assert nightly.documents() == [(SAMPLE_PDF.name,)]
+
+
+@pytest.fixture(scope="module")
+def small_corpus(tmp_path_factory: pytest.TempPathFactory, seed: dict) -> Path:
+    """Six different books (years 2019-2024)."""
+    folder = tmp_path_factory.mktemp("corpus")
+    for year in range(2019, 2025):
+        edition = {**seed, "document": {**seed["document"], "fiscal_year": year}}
+        render_book(edition, folder / f"book_{year}.pdf")
+    return folder
+
+
+def _extract(pdf_dir: Path, out_dir: Path, cache: Path, *extra: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "extract", str(pdf_dir), str(out_dir), "--cache", str(cache)]
+    command += ["--reports", str(out_dir / "reports"), *extra]
+    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def _seeds(out_dir: Path) -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(out_dir.glob("*.csv"))}
+
+
+def test_parallel_extraction_writes_what_serial_does(small_corpus: Path, tmp_path: Path) -> None:
+    _extract(small_corpus, tmp_path / "serial", tmp_path / "cache1", "-j", "1")
+    _extract(small_corpus, tmp_path / "parallel", tmp_path / "cache2", "-j", "2")
+    assert _seeds(tmp_path / "serial") == _seeds(tmp_path / "parallel")
+    assert _seeds(tmp_path / "serial")["raw_documents.csv"].count("\n") == 1 + 6
+
+
+def test_shards_split_the_corpus_and_combine_through_the_cache(small_corpus: Path, tmp_path: Path) -> None:
+    shares = [set(pdf_files(small_corpus, Shard(i, 3))) for i in (1, 2, 3)]
+    assert set().union(*shares) == set(pdf_files(small_corpus)) and sum(map(len, shares)) == 6
+    assert shares == [set(pdf_files(small_corpus, Shard(i, 3))) for i in (1, 2, 3)], "deterministic"
+    cache = tmp_path / "cache"  # one shared cache, filled by three machines
+    for i in (1, 2, 3):
+        _extract(small_corpus, tmp_path / f"shard{i}", cache, "--shard", f"{i}/3")
+    combined = _extract(small_corpus, tmp_path / "all", cache)
+    assert "6 documents (0 extracted, 6 from cache)" in combined.stdout
+    _extract(small_corpus, tmp_path / "cold", tmp_path / "cold_cache")
+    assert _seeds(tmp_path / "all") == _seeds(tmp_path / "cold")
