@@ -27,7 +27,7 @@ export JIXIAO_WAREHOUSE := $(abspath $(WAREHOUSE))
 # dbt needs seed paths relative to the project (an absolute one gets overwritten by compiled SQL).
 export JIXIAO_RAW_SEEDS := $(RAW_SEEDS)
 
-.PHONY: build feeds docs test lint sample clean
+.PHONY: build feeds docs bench test lint sample clean
 
 # The venv is (re)installed whenever requirements.txt changes.
 $(VENV)/.installed: requirements.txt
@@ -49,9 +49,16 @@ docs: $(VENV)/.installed
 	$(BIN)/dbt docs generate --static --quiet
 	@echo "docs: $(CURDIR)/target/static_index.html"
 
+# The benchmark (bench/run.py): books embed Debian's WenQuanYi Zen Hei font, installed here if missing.
+BENCH_ARGS ?=
+bench: $(VENV)/.installed
+	@test -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc || \
+		(apt-get update -qq && apt-get install -y -qq fonts-wqy-zenhei)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 lint: $(VENV)/.installed
-	$(BIN)/ruff check extract tests scripts
-	$(BIN)/ruff format --check extract tests scripts
+	$(BIN)/ruff check extract tests scripts bench
+	$(BIN)/ruff format --check extract tests scripts bench
 
 test: lint
 	$(BIN)/pytest
@@ -61,4 +68,4 @@ sample: $(VENV)/.installed
 	$(BIN)/python -m tests.fixtures.budget_book $(SEED_JSON) $(SAMPLE_PDF)
 
 clean:
-	rm -rf target logs build warehouse reports feeds
+	rm -rf target logs build warehouse reports feeds bench/corpus

@@ -16,7 +16,7 @@ from pdfplumber.page import Page
 from .columns import find_header
 from .locate import HeaderBlock, candidate_pages, cover_year, file_name_year, header_block, title_in
 from .model import Document, ExtractionError, TableRow
-from .rows import cell_text, page_rows
+from .rows import cell_text, page_rows, text_lines
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ class TableRead:
     table_chars: int = 0
 
     def add_page(self, page: Page, number: int) -> None:
-        lines = [line["text"] for line in page.extract_text_lines()]
+        lines = ["".join(char["text"] for char in line) for line in text_lines(page.chars)]
         title = title_in(lines)
         if title is None:
             return  # a table of contents or a sentence naming the table

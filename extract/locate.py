@@ -18,6 +18,7 @@ TITLE_LINE = re.compile(r"^(?:(?P<year>(?:19|20)\d{2})年度?)?项目支出绩�
 DEPARTMENT_LINE = re.compile(r"部门名称[:：]\s*(?P<department>.+?)\s*(?:金额)?单位[:：]\s*(?P<unit>\S+)\s*$")
 DEPARTMENT_ONLY = re.compile(r"部门名称[:：]\s*(?P<department>.+?)\s*$")
 COVER_YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年\s*度?[^\n]{0,40}?预\s*算")
+CONTENTS_LINE = re.compile(r"(…|\.{3,}|·{3,}|-{3,})\S*?\d+$")
 FILE_NAME_YEAR = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})(?!\d)")
 
 
@@ -27,9 +28,10 @@ def compact(text: str) -> str:
 
 
 def candidate_pages(pdf: pdfium.PdfDocument) -> tuple[list[int], list[str]]:
-    """0-based indexes of pages whose plain text mentions the table's title, and every page's text.
+    """0-based indexes of pages that may hold the table, and every page's text.
 
-    A table of contents also mentions the title; pdfplumber confirms the title line later.
+    A table of contents names the table on a line with leaders and a page number: not a candidate.
+    pdfplumber confirms the title line on the candidates from the characters' positions.
     """
     texts = []
     for index in range(len(pdf)):
@@ -38,7 +40,15 @@ def candidate_pages(pdf: pdfium.PdfDocument) -> tuple[list[int], list[str]]:
         texts.append(textpage.get_text_range())
         textpage.close()
         page.close()
-    return [i for i, text in enumerate(texts) if TITLE_KEYWORD in compact(text)], texts
+    return [i for i, text in enumerate(texts) if _may_hold_the_table(text)], texts
+
+
+def _may_hold_the_table(text: str) -> bool:
+    """The page names the table other than in table-of-contents lines (title, leaders, page number)."""
+    if TITLE_KEYWORD not in compact(text):
+        return False
+    naming = [compact(line) for line in text.splitlines() if TITLE_KEYWORD in compact(line)]
+    return not naming or not all(CONTENTS_LINE.search(line) for line in naming)
 
 
 def title_in(lines: list[str]) -> re.Match[str] | None:

@@ -1,0 +1,164 @@
+"""Benchmark the nightly on a synthetic corpus, as ratios against baselines measured in the same run.
+
+    python -m bench.run [--books 100] [--subset 10] [--measure a,b,c,d,e]
+
+(a) jixiao's extraction ÷ bare pdfplumber ``extract_words`` over the table pages alone   target <= 1.5
+(b) naive pdfplumber ``extract_words`` on every page ÷ jixiao's extraction (subset)      target >= 3
+(c) extraction with 1 worker ÷ with 2 workers (cold cache)                              target >= 1.7
+(d) no-change ``make build`` ÷ cold ``make build``                                      target <= 0.10
+(e) peak RSS of a cold ``make build`` (all processes together)                         target < 2 GiB
+
+The machines are noisy, so (a) and (b) interleave the contenders book by book and every figure is a
+ratio of two timings taken minutes apart at most. The corpus is kept in bench/corpus between runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+import pdfplumber
+
+from bench.corpus import make_corpus
+from extract.document import read_document
+from tests.helpers import REPO, SEED_JSON
+
+WORK = REPO / "build" / "bench"
+
+
+def _timed(function, *args) -> float:
+    start = time.perf_counter()
+    function(*args)
+    return time.perf_counter() - start
+
+
+def _words(path: Path, pages: list[int] | None) -> None:
+    with pdfplumber.open(path) as pdf:
+        for index in range(len(pdf.pages)) if pages is None else [p - 1 for p in pages]:
+            pdf.pages[index].extract_words()
+
+
+def extraction_ratios(books: list[Path]) -> tuple[float, float]:
+    """(a) and (b): one process, the three contenders taking turns on each book."""
+    ours = bare = naive = 0.0
+    for path in books:
+        start = time.perf_counter()
+        document = read_document(path.read_bytes())
+        ours += time.perf_counter() - start
+        bare += _timed(_words, path, document.table_pages)
+        naive += _timed(_words, path, None)
+    return ours / bare, naive / ours
+
+
+def _extract(corpus: Path, jobs: int, name: str) -> float:
+    out, cache = WORK / name, WORK / f"{name}-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    command = [sys.executable, "-m", "extract", str(corpus), str(out), "--cache", str(cache), "-j", str(jobs)]
+    command += ["--reports", str(WORK / "reports")]
+    start = time.perf_counter()
+    subprocess.run(command, cwd=REPO, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def _process_tree_rss(root: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes (from /proc)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents[int(stat.parent.name)] = int(fields[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    total = 0
+    for pid in tree:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return total
+
+
+def _build(corpus: Path, warehouse: Path, cache: Path) -> tuple[float, int]:
+    """A whole `make build` (extract with 2 workers, dbt, publish, feeds): seconds and peak RSS of the tree."""
+    command = [sys.executable, "-m", "scripts.build", "--pdf-dir", str(corpus), "--warehouse", str(warehouse)]
+    command += ["--raw-seeds", str((WORK / "raw").relative_to(REPO)), "--cache", str(cache), "-j", "2"]
+    command += ["--reports", str(WORK / "reports"), "--feeds", str(WORK / "feeds")]
+    peak = 0
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def sample() -> None:
+        nonlocal peak
+        while process.poll() is None:
+            peak = max(peak, _process_tree_rss(process.pid))
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    returncode = process.wait()
+    elapsed = time.perf_counter() - start
+    sampler.join()
+    if returncode not in (0, 1):  # 1: some books quarantined, still built
+        raise SystemExit(f"bench: make build failed ({returncode})")
+    return elapsed, peak
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
+    parser.add_argument("--books", type=int, default=100, help="books in the corpus (default 100)")
+    parser.add_argument("--subset", type=int, default=10, help="books timed for (a) and (b) (default 10)")
+    parser.add_argument("--measure", default="a,b,c,d,e", help="which figures to measure")
+    args = parser.parse_args(argv)
+    measures = set(args.measure.split(","))
+    seed = json.loads(SEED_JSON.read_text(encoding="utf-8"))
+    corpus = REPO / "bench" / "corpus" / f"books-{args.books}"
+    start = time.perf_counter()
+    books = make_corpus(seed, corpus, args.books)
+    print(f"corpus: {len(books)} books in {corpus} ({time.perf_counter() - start:.0f} s to make)", flush=True)
+    WORK.mkdir(parents=True, exist_ok=True)
+
+    rows: list[tuple[str, str, str, bool]] = []
+    if measures & {"a", "b"}:
+        a, b = extraction_ratios(books[: args.subset])
+        rows.append(("(a) extraction ÷ bare extract_words on table pages", f"{a:.2f}", "<= 1.5", a <= 1.5))
+        rows.append(("(b) naive extract_words on all pages ÷ extraction", f"{b:.2f}", ">= 3", b >= 3))
+    if "c" in measures:
+        one, two = _extract(corpus, 1, "one-worker"), _extract(corpus, 2, "two-workers")
+        rows.append(("(c) 1 worker ÷ 2 workers", f"{one / two:.2f}", ">= 1.7", one / two >= 1.7))
+    if measures & {"d", "e"}:
+        warehouse, cache = WORK / "warehouse" / "jixiao.duckdb", WORK / "build-cache"
+        shutil.rmtree(warehouse.parent, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+        cold, peak = _build(corpus, warehouse, cache)
+        unchanged, _ = _build(corpus, warehouse, cache)
+        if "d" in measures:
+            ratio = unchanged / cold
+            rows.append(("(d) no-change build ÷ cold build", f"{ratio:.3f}", "<= 0.10", ratio <= 0.10))
+        if "e" in measures:
+            gib = peak / 2**30
+            rows.append((f"(e) peak RSS, cold build of {len(books)} books", f"{gib:.2f} GiB", "< 2 GiB", gib < 2))
+
+    print(f"\njixiao benchmark, {date.today()}, {len(books)} books, {args.subset} timed for (a)/(b)")
+    print("| figure | measured | target | met |\n| --- | --- | --- | --- |")
+    for name, value, target, met in rows:
+        print(f"| {name} | {value} | {target} | {'yes' if met else 'NO'} |")
+    return 0 if all(met for *_, met in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
