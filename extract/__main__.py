@@ -28,10 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {args.pdf_dir} is not a folder", file=sys.stderr)
         return 2
     outcome = run(args.pdf_dir, args.out_dir, args.reports, args.cache, args.jobs, args.shard)
-    print(
-        f"{len(outcome.documents)} documents ({outcome.extracted} extracted, {outcome.cached} from cache), "
-        f"{len(outcome.quarantined)} quarantined -> {args.out_dir}"
-    )
+    print(f"{outcome.summary()} -> {args.out_dir}")
     return 1 if outcome.quarantined else 0
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import logging
 import os
+import threading
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,11 +72,30 @@ def _suite(gx: ModuleType, gxe: ModuleType) -> Any:
     return suite
 
 
+def _import_gx() -> None:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    import great_expectations  # noqa: F401
+    import pandas  # noqa: F401
+
+
+_preloading: threading.Thread | None = None
+
+
+def preload() -> None:
+    """Start importing great-expectations (seconds) in the background, while the books are being extracted."""
+    global _preloading
+    if _preloading is None:
+        _preloading = threading.Thread(target=_import_gx, daemon=True)
+        _preloading.start()
+
+
 def validate(documents: list[Document], reports_dir: Path) -> list[GateFailure]:
     """Validate every document's raw rows; return the failures (first failing expectation per document)."""
     if not documents:
         return []
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    if _preloading is not None:
+        _preloading.join()
+    _import_gx()
     import great_expectations as gx
     import great_expectations.expectations as gxe
     import pandas as pd

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .cache import Cache, content_hash, entry_for, result_of
 from .document import Overrides, place, read_document
-from .gate import validate
+from .gate import preload, validate
 from .model import Document, ExtractionError, Quarantined
 from .seeds import write_seeds
 
@@ -48,6 +48,12 @@ class Outcome:
     quarantined: list[Quarantined] = field(default_factory=list)
     extracted: int = 0
     cached: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.documents)} documents ({self.extracted} extracted, {self.cached} from cache), "
+            f"{len(self.quarantined)} quarantined"
+        )
 
 
 def read_manifest(pdf_dir: Path) -> dict[str, Overrides]:
@@ -137,6 +143,8 @@ def run(
     missing = [path for path in paths if entries[path] is None]
     outcome = Outcome(cached=len(paths) - len(missing), extracted=len(missing))
 
+    if missing:
+        preload()  # the gate's library loads while the books are read
     log = Log(len(missing))
     for path, entry in _extract_all(missing, jobs):
         cache.store(hashes[path], entry)

@@ -30,10 +30,6 @@ class PagePiece:
     def texts(self) -> list[str]:
         return [cell_text(chars) for chars in self.cells]
 
-    @property
-    def char_count(self) -> int:
-        return sum(len(chars) for chars in self.cells)
-
 
 @dataclass
 class PageRows:

@@ -80,10 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     outcome = run(args.pdf_dir, args.raw_seeds, args.reports, args.cache, args.jobs, args.shard)
-    print(
-        f"{len(outcome.documents)} documents ({outcome.extracted} extracted, {outcome.cached} from cache), "
-        f"{len(outcome.quarantined)} quarantined"
-    )
+    print(outcome.summary())
     stamp = warehouse.with_name(f".{warehouse.name}.built-from")
     built_from = fingerprint(args.raw_seeds)
     status = 0

@@ -12,6 +12,8 @@ final as (
     select
         funding_unit_id,
         document_id,
+        department_name,
+        fiscal_year,
         unit_seq,
         row_name as unit_name,
         total_amount,

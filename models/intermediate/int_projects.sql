@@ -22,8 +22,11 @@ final as (
     select
         funding_unit_id || '-p' || lpad(cast(project_seq as varchar), 3, '0') as project_id,
         document_id,
+        department_name,
+        fiscal_year,
         funding_unit_id,
         unit_seq,
+        unit_name,
         project_seq,
         row_number as table_row_number,
         row_name as project_name,

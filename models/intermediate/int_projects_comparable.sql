@@ -9,18 +9,6 @@ projects as (
 
 ),
 
-funding_units as (
-
-    select * from {{ ref('int_funding_units') }}
-
-),
-
-documents as (
-
-    select * from {{ ref('stg_extract__documents') }}
-
-),
-
 indicators as (
 
     select * from {{ ref('int_indicators_split') }}
@@ -42,9 +30,9 @@ named as (
 
     select
         projects.project_id,
-        documents.department_name,
-        documents.fiscal_year,
-        funding_units.unit_name,
+        projects.department_name,
+        projects.fiscal_year,
+        projects.unit_name,
         projects.project_seq,
         projects.project_name,
         -- normalised: full-width brackets as ASCII, a trailing bracket (a region such as (荔湾区)) dropped,
@@ -61,8 +49,6 @@ named as (
         indicator_names.indicator_names
 
     from projects
-    inner join funding_units on projects.funding_unit_id = funding_units.funding_unit_id
-    inner join documents on projects.document_id = documents.document_id
     left join indicator_names on projects.project_id = indicator_names.project_id
 
 ),

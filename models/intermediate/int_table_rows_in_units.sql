@@ -1,5 +1,5 @@
--- Every printed row of a current edition with the funding unit (资金使用单位) it belongs to: the last
--- unit row printed above it.
+-- Every printed row of a current edition with its document's department and year, and the funding unit
+-- (资金使用单位) it belongs to: the last unit row printed above it.
 
 with
 
@@ -19,15 +19,17 @@ current_editions as (
 in_units as (
 
     select
-        *,
-        count(*) filter (where row_kind = 'funding_unit') over (
-            partition by document_id
-            order by row_number
+        table_rows.*,
+        current_editions.department_name,
+        current_editions.fiscal_year,
+        count(*) filter (where table_rows.row_kind = 'funding_unit') over (
+            partition by table_rows.document_id
+            order by table_rows.row_number
             rows between unbounded preceding and current row
         ) as unit_seq
 
     from table_rows
-    where document_id in (select document_id from current_editions)
+    inner join current_editions on table_rows.document_id = current_editions.document_id
 
 ),
 
@@ -35,7 +37,9 @@ final as (
 
     select
         *,
-        document_id || '-u' || lpad(cast(unit_seq as varchar), 2, '0') as funding_unit_id
+        document_id || '-u' || lpad(cast(unit_seq as varchar), 2, '0') as funding_unit_id,
+        max(row_name) filter (where row_kind = 'funding_unit') over (partition by document_id, unit_seq)
+            as unit_name
 
     from in_units
 

@@ -12,12 +12,6 @@ projects as (
 
 ),
 
-documents as (
-
-    select * from {{ ref('stg_extract__documents') }}
-
-),
-
 project_counts as (
 
     select
@@ -34,8 +28,8 @@ final as (
     select
         funding_units.funding_unit_id,
         funding_units.document_id,
-        documents.fiscal_year,
-        documents.department_name,
+        funding_units.fiscal_year,
+        funding_units.department_name,
         funding_units.unit_seq,
         funding_units.unit_name,
         funding_units.total_amount,
@@ -46,7 +40,6 @@ final as (
         funding_units.source_page
 
     from funding_units
-    inner join documents on funding_units.document_id = documents.document_id
     left join project_counts on funding_units.funding_unit_id = project_counts.funding_unit_id
 
 )

@@ -6,18 +6,6 @@ projects as (
 
 ),
 
-funding_units as (
-
-    select * from {{ ref('int_funding_units') }}
-
-),
-
-documents as (
-
-    select * from {{ ref('stg_extract__documents') }}
-
-),
-
 indicator_counts as (
 
     select
@@ -35,9 +23,9 @@ final as (
         projects.project_id,
         projects.document_id,
         projects.funding_unit_id,
-        documents.fiscal_year,
-        documents.department_name,
-        funding_units.unit_name,
+        projects.fiscal_year,
+        projects.department_name,
+        projects.unit_name,
         projects.project_seq,
         projects.project_name,
         projects.total_amount,
@@ -51,8 +39,6 @@ final as (
         projects.page_end as source_page_end
 
     from projects
-    inner join funding_units on projects.funding_unit_id = funding_units.funding_unit_id
-    inner join documents on projects.document_id = documents.document_id
     left join indicator_counts on projects.project_id = indicator_counts.project_id
 
 )
