@@ -106,7 +106,7 @@ def _build(corpus: Path, warehouse: Path, cache: Path) -> tuple[float, int]:
         nonlocal peak
         while process.poll() is None:
             peak = max(peak, _process_tree_rss(process.pid))
-            time.sleep(0.2)
+            time.sleep(0.5)
 
     sampler = threading.Thread(target=sample)
     sampler.start()
