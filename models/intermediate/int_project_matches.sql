@@ -24,21 +24,19 @@ mapping as (
 
 department_years as (
 
-    select distinct department_name, fiscal_year from projects
+    select * from {{ ref('int_department_years') }}
 
 ),
 
 year_pairs as (
 
-    select * from (
-        select
-            department_name,
-            fiscal_year as prior_fiscal_year,
-            lead(fiscal_year) over (partition by department_name order by fiscal_year) as fiscal_year
+    select
+        department_name,
+        fiscal_year as prior_fiscal_year,
+        next_fiscal_year as fiscal_year
 
-        from department_years
-    )
-    where fiscal_year is not null
+    from department_years
+    where next_fiscal_year is not null
 
 ),
 

@@ -15,20 +15,9 @@ matches as (
 
 ),
 
-department_years as (
-
-    select distinct department_name, fiscal_year from projects
-
-),
-
 prior_years as (
 
-    select
-        department_name,
-        fiscal_year,
-        lag(fiscal_year) over (partition by department_name order by fiscal_year) as prior_fiscal_year
-
-    from department_years
+    select * from {{ ref('int_department_years') }}
 
 ),
 
