@@ -18,10 +18,10 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from .model import COLUMNS, Document
+from .model import Document
+from .seeds import ROW_FIELDS, table_row_records
 
 REFERENCE_CATEGORIES = Path(__file__).resolve().parents[1] / "seeds" / "reference" / "indicator_categories.csv"
-ROW_COLUMNS = ["document_id", "row_number", "row_kind", *COLUMNS, "page_start", "page_end"]
 AMOUNT_COLUMNS = ["total_amount", "fiscal_appropriation", "special_account_funds", "other_funds"]
 # 万元 as printed: digits with or without thousands separators, at most two decimals; never negative.
 AMOUNT = r"^(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$"
@@ -53,7 +53,7 @@ class GateFailure:
 def _suite(gx: ModuleType, gxe: ModuleType) -> Any:
     """The expectations; GX's modules are passed in because importing GX costs seconds."""
     suite = gx.ExpectationSuite(name="raw_table_rows")
-    suite.add_expectation(gxe.ExpectTableColumnsToMatchOrderedList(column_list=ROW_COLUMNS))
+    suite.add_expectation(gxe.ExpectTableColumnsToMatchOrderedList(column_list=list(ROW_FIELDS)))
     suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column="total_amount"))
     suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column="name"))
     suite.add_expectation(
@@ -95,19 +95,15 @@ def validate(documents: list[Document], reports_dir: Path) -> list[GateFailure]:
         return []
     if _preloading is not None:
         _preloading.join()
-    _import_gx()
+    else:
+        _import_gx()
     import great_expectations as gx
     import great_expectations.expectations as gxe
     import pandas as pd
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
-    rows = [
-        (d.document_id, str(number), row.kind, *row.cells, str(row.page_start), str(row.page_end))
-        for d in documents
-        for number, row in enumerate(d.rows, start=1)
-    ]
-    frame = pd.DataFrame(rows, columns=ROW_COLUMNS).replace({"": None})
+    frame = pd.DataFrame(table_row_records(documents), columns=ROW_FIELDS).replace({"": None})
 
     reports_dir.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():

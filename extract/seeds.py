@@ -36,14 +36,18 @@ def _document_record(d: Document) -> tuple:
     )
 
 
-def write_seeds(out_dir: Path, documents: list[Document], quarantined: list[Quarantined]) -> None:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _write(out_dir / "raw_documents.csv", DOCUMENT_FIELDS, [_document_record(d) for d in documents])
-    rows = [
-        (d.document_id, number, row.kind, *row.cells, row.page_start, row.page_end)
+def table_row_records(documents: list[Document]) -> list[tuple]:
+    """One record per printed row, in ROW_FIELDS order: what the raw seed holds and the gate checks."""
+    return [
+        (d.document_id, str(number), row.kind, *row.cells, str(row.page_start), str(row.page_end))
         for d in documents
         for number, row in enumerate(d.rows, start=1)
     ]
-    _write(out_dir / "raw_table_rows.csv", ROW_FIELDS, rows)
+
+
+def write_seeds(out_dir: Path, documents: list[Document], quarantined: list[Quarantined]) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _write(out_dir / "raw_documents.csv", DOCUMENT_FIELDS, [_document_record(d) for d in documents])
+    _write(out_dir / "raw_table_rows.csv", ROW_FIELDS, table_row_records(documents))
     refused = [(q.source_file, q.reason, q.page or "") for q in quarantined]
     _write(out_dir / "raw_quarantine.csv", QUARANTINE_FIELDS, refused)

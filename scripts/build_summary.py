@@ -1,13 +1,9 @@
-"""Print the closing summary of `make build`: what the warehouse holds and how dbt's checks went.
-
-Usage: python scripts/build_summary.py WAREHOUSE RUN_RESULTS_JSON RAW_SEEDS_DIR
-"""
+"""The closing summary of `make build` (scripts/build.py): what the warehouse holds and how dbt's checks went."""
 
 from __future__ import annotations
 
 import csv
 import json
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -44,7 +40,3 @@ def main(warehouse: Path, run_results: Path, raw_seeds: Path) -> int:
             print(f"{'':>16}{row['source_file']}: {row['reason']}{page}")
     print(f"{'warehouse':>14}: {warehouse}")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(*map(Path, sys.argv[1:4])))
