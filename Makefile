@@ -57,15 +57,15 @@ bench: $(VENV)/.installed
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check extract tests scripts bench
-	$(BIN)/ruff format --check extract tests scripts bench
+	$(BIN)/ruff check extract tests scripts bench synth
+	$(BIN)/ruff format --check extract tests scripts bench synth
 
 test: lint
 	$(BIN)/pytest
 
 # Re-typeset the sample book from the hand-checked seed JSON (a test checks it is up to date).
 sample: $(VENV)/.installed
-	$(BIN)/python -m tests.fixtures.budget_book $(SEED_JSON) $(SAMPLE_PDF)
+	$(BIN)/python -m synth.budget_book $(SEED_JSON) $(SAMPLE_PDF)
 
 clean:
 	rm -rf target logs build warehouse reports feeds bench/corpus

@@ -11,8 +11,8 @@ import copy
 import random
 from pathlib import Path
 
-from tests.fixtures.budget_book import Layout, embedded_font, render_book
-from tests.fixtures.next_year import with_totals
+from synth.budget_book import Layout, embedded_font, render_book
+from synth.editions import with_totals
 
 
 def edition(seed: dict, number: int) -> dict:

@@ -10,8 +10,8 @@ import pytest
 
 from extract.document import extract_document
 from extract.model import Document
-from tests.fixtures.budget_book import render_book
-from tests.fixtures.next_year import corrected_edition, next_year_edition
+from synth.budget_book import render_book
+from synth.editions import corrected_edition, next_year_edition
 from tests.helpers import SAMPLE_PDF, build_warehouse, load_seed, raw_seeds_dir, run_extract
 
 

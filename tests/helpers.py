@@ -11,7 +11,7 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
-from tests.fixtures.budget_book import indicator_text
+from synth.budget_book import indicator_text
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_JSON = REPO / "tests" / "fixtures" / "expected" / "000_e493727b22778aa2.json"

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from extract.document import extract_document
 from extract.model import Document, ExtractionError
+from synth.budget_book import Layout, render_book
 from tests.fixtures.bad_files import BAD_FILES
-from tests.fixtures.budget_book import Layout, render_book
 from tests.helpers import REPO, raw_seeds_dir
 
 REFUSED_BY_THE_EXTRACTOR = {name: make for name, make in BAD_FILES.items() if name != "unreadable_total.pdf"}

@@ -9,7 +9,7 @@ import pytest
 
 from extract.document import Overrides, extract_document
 from extract.model import Document
-from tests.fixtures.budget_book import render_book
+from synth.budget_book import render_book
 from tests.helpers import SAMPLE_PDF, amount, expected_rows
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from extract.document import extract_document
-from tests.fixtures.budget_book import Layout, render_book
+from synth.budget_book import Layout, render_book
 from tests.helpers import amount, expected_rows
 
 VARIANTS = {

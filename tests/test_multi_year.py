@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.fixtures.next_year import CHANGED_TARGET, CORRECTED, NEW_PROJECTS, REMOVED, RENAMED, REPRICED
+from synth.editions import CHANGED_TARGET, CORRECTED, NEW_PROJECTS, REMOVED, RENAMED, REPRICED
 
 
 @pytest.fixture(scope="module")

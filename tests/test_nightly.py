@@ -12,8 +12,8 @@ import duckdb
 import pytest
 
 from extract.pipeline import Shard, pdf_files
-from tests.fixtures.budget_book import render_book
-from tests.fixtures.next_year import next_year_edition
+from synth.budget_book import render_book
+from synth.editions import next_year_edition
 from tests.helpers import REPO, SAMPLE_PDF, raw_seeds_dir
 
 
