@@ -57,12 +57,13 @@ class Cache:
 def entry_for(result: Document | ExtractionError) -> dict:
     if isinstance(result, Document):
         return {"document": asdict(result)}
-    return {"refused": {"reason": result.reason, "page": result.page}}
+    return {"refused": {"reason": result.reason, "page": result.page, "code": result.code}}
 
 
 def result_of(entry: dict) -> Document | ExtractionError:
     if "refused" in entry:
-        return ExtractionError(entry["refused"]["reason"], entry["refused"]["page"])
+        refused = entry["refused"]
+        return ExtractionError(refused["reason"], refused["page"], refused.get("code", "unreadable"))
     fields = dict(entry["document"])
     fields["rows"] = [TableRow(**row) for row in fields["rows"]]
     return Document(**fields)

@@ -134,7 +134,7 @@ def find_header(page: Page, page_number: int) -> ColumnHeader | None:
     if list(labelled) != list(COLUMNS):
         missing = [LABELS[c][0] for c in COLUMNS if c not in labelled]
         raise ExtractionError(
-            f"the column header row lacks {'、'.join(missing)} (or has them out of order)", page_number
+            f"the column header row lacks {'、'.join(missing)} (or has them out of order)", page_number, "no_header_row"
         )
     stacks = list(labelled.values())
     top = min(w["top"] for w in words)

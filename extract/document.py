@@ -34,29 +34,33 @@ def document_id(data: bytes) -> str:
 
 def _open(data: bytes) -> pdfium.PdfDocument:
     if not data:
-        raise ExtractionError("empty file")
+        raise ExtractionError("empty file", code="empty_file")
     if not data.lstrip()[:5].startswith(b"%PDF"):
-        raise ExtractionError("not a PDF file")
+        raise ExtractionError("not a PDF file", code="not_a_pdf")
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
         message = str(error).lower()
         if "password" in message:
-            raise ExtractionError("the PDF is password-protected") from None
-        raise ExtractionError(f"the PDF cannot be read ({error})") from None
+            raise ExtractionError("the PDF is password-protected", code="password_protected") from None
+        raise ExtractionError(f"the PDF cannot be read ({error})", code="damaged_pdf") from None
 
 
 def _check_structure(rows: list[TableRow]) -> None:
     """The table is a 合计 row, then funding units each followed by their projects."""
     if not rows or rows[0].kind != "total":
         raise ExtractionError(
-            "the table does not start with its 合计 (grand total) row", rows[0].page_start if rows else None
+            "the table does not start with its 合计 (grand total) row",
+            rows[0].page_start if rows else None,
+            code="no_grand_total",
         )
     if len(rows) < 2 or rows[1].kind != "funding_unit":
-        raise ExtractionError("no funding unit (资金使用单位) row follows the 合计 row", rows[0].page_start)
+        raise ExtractionError(
+            "no funding unit (资金使用单位) row follows the 合计 row", rows[0].page_start, code="table_structure"
+        )
     for row in rows[1:]:
         if row.kind == "total":
-            raise ExtractionError("a second 合计 row inside the table", row.page_start)
+            raise ExtractionError("a second 合计 row inside the table", row.page_start, code="table_structure")
 
 
 @dataclass
@@ -82,11 +86,13 @@ class TableRead:
         result = page_rows(page, header, number)
         if result.stray:
             stray = cell_text(result.stray)[:40]
-            raise ExtractionError(f"{len(result.stray)} characters outside the table's cells: '{stray}'", number)
+            raise ExtractionError(
+                f"{len(result.stray)} characters outside the table's cells: '{stray}'", number, "stray_text"
+            )
         for position, piece in enumerate(result.pieces):
             if position == 0 and result.continues_previous:
                 if not self.rows:
-                    raise ExtractionError("text above the table's first row", number)
+                    raise ExtractionError("text above the table's first row", number, "stray_text")
                 self.rows[-1].append(piece.texts(), number)
             else:
                 self.rows.append(TableRow(piece.texts(), number, number))
@@ -104,7 +110,7 @@ def _read_table(data: bytes, candidates: list[int]) -> TableRead:
                 raise
             except Exception as error:  # pdfminer's own failure on a malformed page
                 reason = f"unreadable page content ({type(error).__name__}: {str(error)[:80]})"
-                raise ExtractionError(reason, index + 1) from None
+                raise ExtractionError(reason, index + 1, "damaged_pdf") from None
     return table
 
 
@@ -118,26 +124,33 @@ def read_document(data: bytes) -> Document:
     finally:
         pdf.close()
     if not any(text.strip() for text in page_texts):
-        raise ExtractionError("no text layer (a scanned PDF?)")
+        raise ExtractionError("no text layer (a scanned PDF?)", code="no_text_layer")
     if not candidates:
-        raise ExtractionError("no 项目支出绩效目标表 in this file")
+        raise ExtractionError("no 项目支出绩效目标表 in this file", code="no_table")
 
     try:
         table = _read_table(data, candidates)
     except ExtractionError:
         raise
     except Exception as error:  # pdfminer failing to open the document itself
-        raise ExtractionError(f"the PDF cannot be read ({type(error).__name__}: {str(error)[:80]})") from None
+        raise ExtractionError(
+            f"the PDF cannot be read ({type(error).__name__}: {str(error)[:80]})", code="damaged_pdf"
+        ) from None
     if table.title is None:
-        raise ExtractionError("no 项目支出绩效目标表 in this file (only mentioned, e.g. in a table of contents)")
+        raise ExtractionError(
+            "no 项目支出绩效目标表 in this file (only mentioned, e.g. in a table of contents)", code="no_table"
+        )
     if table.block is None:
-        raise ExtractionError("the header block has no 部门名称 (department name)", table.pages[0])
+        raise ExtractionError("the header block has no 部门名称 (department name)", table.pages[0], "no_department")
     _check_structure(table.rows)
     cell_chars = sum(len(cell) for row in table.rows for cell in row.cells)
     if cell_chars != table.table_chars:
-        raise ExtractionError(f"{table.table_chars} characters in the table but {cell_chars} written to cells")
+        raise ExtractionError(
+            f"{table.table_chars} characters in the table but {cell_chars} written to cells", code="char_count_mismatch"
+        )
     return Document(
         document_id=document_id(data),
+        source_sha256=hashlib.sha256(data).hexdigest(),
         department_name=table.block.department_name,
         table_title=table.title.string,
         amount_unit=table.block.amount_unit,

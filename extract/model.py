@@ -18,12 +18,14 @@ TOTAL_COLUMN = COLUMNS.index("total_amount")
 
 
 class ExtractionError(Exception):
-    """A file that cannot be read as this table. The message is one line meant for people."""
+    """A file that cannot be read as this table. The message is one line meant for people; ``code`` is the
+    stable ``reason_code`` of the quarantine reason schema (docs/architecture.md)."""
 
-    def __init__(self, reason: str, page: int | None = None) -> None:
+    def __init__(self, reason: str, page: int | None = None, code: str = "unreadable") -> None:
         super().__init__(reason)
         self.reason = reason
         self.page = page
+        self.code = code
 
     def __str__(self) -> str:
         return self.reason if self.page is None else f"page {self.page}: {self.reason}"
@@ -73,16 +75,37 @@ class Document:
     title_year: int | None  # 2025年项目支出绩效目标表
     cover_year: int | None  # 2024年…部门预算 on the pages before the table
 
-    source_file: str = ""
+    source_file: str = ""  # path relative to PDF_DIR, '/'-separated
     source_modified_at: str = ""  # the file's modification time (UTC, ISO 8601): a later edition replaces an earlier
     fiscal_year: int | None = None
     fiscal_year_source: str = ""
 
+    # Appended columns of raw_documents (docs/architecture.md, "Raw record schema").
+    source_sha256: str = ""  # the whole file's content hash
+    table_ordinal: int = 1  # 1..n: the file's n-th table (document_id gets "-t<n>" from the second on)
+    table_format: str = "packed_indicator_table"  # the Guangzhou table: every indicator of a project in one cell
+    is_stale: bool = False  # the file at this path now holds a copy that was refused; this is the last good edition
+    stale_reason: str = ""
+    fiscal_year_conflict: str = ""  # another year a source gave (e.g. "cover:2023"), when the sources disagree
+
+
+# The stages and dispositions of the quarantine reason schema (docs/architecture.md).
+STAGES = ("find", "limits", "read", "gate", "document_check")
+DISPOSITIONS = ("refused", "held_back", "stale")
+
 
 @dataclass(frozen=True)
 class Quarantined:
-    """A file that was refused, and why (and where, when known)."""
+    """One reason a file or document was refused, held back or published stale (the quarantine reason schema)."""
 
     source_file: str
     reason: str
     page: int | None = None
+    stage: str = "read"
+    reason_code: str = "unreadable"
+    document_id: str = ""
+    row_number: int | None = None
+    subject: str = ""
+    printed_value: str = ""
+    computed_value: str = ""
+    disposition: str = "refused"

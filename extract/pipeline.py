@@ -84,7 +84,9 @@ def extract_file(path: Path) -> dict:
     except ExtractionError as error:
         return entry_for(error)
     except Exception as error:  # a PDF library's own failure on a malformed file
-        return entry_for(ExtractionError(f"unreadable PDF ({type(error).__name__}: {str(error)[:120]})"))
+        return entry_for(
+            ExtractionError(f"unreadable PDF ({type(error).__name__}: {str(error)[:120]})", code="damaged_pdf")
+        )
 
 
 def _extract_all(paths: list[Path], jobs: int) -> Iterator[tuple[Path, dict]]:
@@ -160,7 +162,7 @@ def run(
     for path in paths:
         result = result_of(entries[path])
         if isinstance(result, ExtractionError):
-            outcome.quarantined.append(Quarantined(path.name, result.reason, result.page))
+            outcome.quarantined.append(Quarantined(path.name, result.reason, result.page, "read", result.code))
             if path not in missing:
                 log.note(f"quarantined {path}: {result} (cached)", error=True)
         elif result.document_id in seen:
@@ -177,7 +179,10 @@ def run(
     )
     for document in outcome.documents:
         if verdicts[document.document_id]:
-            outcome.quarantined.append(Quarantined(document.source_file, verdicts[document.document_id]))
+            reason = verdicts[document.document_id] or ""
+            outcome.quarantined.append(
+                Quarantined(document.source_file, reason, None, "gate", "gate_expectation", document.document_id)
+            )
             log.note(f"quarantined {pdf_dir / document.source_file}: {verdicts[document.document_id]}", error=True)
     outcome.documents = [d for d in outcome.documents if not verdicts[d.document_id]]
     write_seeds(out_dir, outcome.documents, outcome.quarantined)

@@ -126,7 +126,9 @@ def page_rows(page: Page, header: ColumnHeader, page_number: int) -> PageRows:
     continues = bool(printed) and not _has_total(printed[0])
     for piece in printed[1:]:
         if not _has_total(piece):
-            raise ExtractionError(f"a row has no 总计 (total) near '{piece.texts()[0][:20]}'", page_number)
+            raise ExtractionError(
+                f"a row has no 总计 (total) near '{piece.texts()[0][:20]}'", page_number, "unreadable_amount"
+            )
     return PageRows(pieces=printed, continues_previous=continues, table_chars=len(body), stray=stray)
 
 

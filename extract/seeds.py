@@ -11,10 +11,14 @@ from .model import COLUMNS, Document, Quarantined
 
 DOCUMENT_FIELDS = tuple(
     "document_id source_file department_name fiscal_year fiscal_year_source table_title "
-    "amount_unit page_count table_pages table_chars cell_chars extractor_version source_modified_at".split()
+    "amount_unit page_count table_pages table_chars cell_chars extractor_version source_modified_at "
+    "source_sha256 table_ordinal table_format is_stale stale_reason fiscal_year_conflict".split()
 )
 ROW_FIELDS = ("document_id", "row_number", "row_kind", *COLUMNS, "page_start", "page_end")
-QUARANTINE_FIELDS = ("source_file", "reason", "page")
+QUARANTINE_FIELDS = (
+    *("source_file", "reason", "page", "stage", "reason_code", "document_id", "row_number"),
+    *("subject", "printed_value", "computed_value", "disposition"),
+)
 
 
 def _write(path: Path, fields: tuple[str, ...], records: list[tuple]) -> None:
@@ -32,7 +36,8 @@ def _document_record(d: Document) -> tuple:
     return (
         *(d.document_id, d.source_file, d.department_name, d.fiscal_year or "", d.fiscal_year_source),
         *(d.table_title, d.amount_unit, d.page_count, pages, d.table_chars, d.cell_chars, __version__),
-        d.source_modified_at,
+        *(d.source_modified_at, d.source_sha256, d.table_ordinal, d.table_format, str(d.is_stale).lower()),
+        *(d.stale_reason, d.fiscal_year_conflict),
     )
 
 
@@ -49,5 +54,11 @@ def write_seeds(out_dir: Path, documents: list[Document], quarantined: list[Quar
     out_dir.mkdir(parents=True, exist_ok=True)
     _write(out_dir / "raw_documents.csv", DOCUMENT_FIELDS, [_document_record(d) for d in documents])
     _write(out_dir / "raw_table_rows.csv", ROW_FIELDS, table_row_records(documents))
-    refused = [(q.source_file, q.reason, q.page or "") for q in quarantined]
+    refused = [
+        (
+            *(q.source_file, q.reason, q.page or "", q.stage, q.reason_code, q.document_id, q.row_number or ""),
+            *(q.subject, q.printed_value, q.computed_value, q.disposition),
+        )
+        for q in quarantined
+    ]
     _write(out_dir / "raw_quarantine.csv", QUARANTINE_FIELDS, refused)

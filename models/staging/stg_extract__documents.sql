@@ -21,7 +21,13 @@ renamed as (
         cast(table_chars as integer) as table_chars,
         cast(cell_chars as integer) as cell_chars,
         extractor_version,
-        cast(source_modified_at as timestamptz) as source_modified_at
+        cast(source_modified_at as timestamptz) as source_modified_at,
+        source_sha256,
+        cast(table_ordinal as integer) as table_ordinal,
+        table_format,
+        cast(is_stale as boolean) as is_stale,
+        nullif(stale_reason, '') as stale_reason,
+        nullif(fiscal_year_conflict, '') as fiscal_year_conflict
 
     from source
 

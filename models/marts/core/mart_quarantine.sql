@@ -10,7 +10,15 @@ quarantined as (
 
 select
     source_file,
+    document_id,
+    stage,
+    reason_code,
     reason,
-    page_number
+    page_number,
+    row_number,
+    subject,
+    printed_value,
+    computed_value,
+    disposition
 
 from quarantined
