@@ -70,3 +70,19 @@ def multi_year_warehouse(tmp_path_factory: pytest.TempPathFactory, seed: dict) -
     os.utime(original, (1735689600, 1735689600))  # 2025-01-01
     os.utime(corrected, (1740787200, 1740787200))  # 2025-03-01
     return build_warehouse(pdf_dir, tmp_path_factory.mktemp("multi_year"))
+
+
+@pytest.fixture(scope="session")
+def departments_warehouse(tmp_path_factory: pytest.TempPathFactory, seed: dict) -> Path:
+    """Two years of two departments through the whole pipeline: the 2024 sample and the synthetic 2025 edition,
+    and the same books as another department (amounts × 1.5) printed under its old name in 2024 and its new name
+    in 2025 (a 机构改革 rename that seeds/reference/department_mapping.csv maps)."""
+    from synth.editions import OTHER_DEPARTMENT, other_department_edition
+
+    pdf_dir = tmp_path_factory.mktemp("departments")
+    shutil.copy(SAMPLE_PDF, pdf_dir)
+    next_year = next_year_edition(seed)
+    render_book(next_year, pdf_dir / "synthetic_duobao_street_office_2025.pdf")
+    render_book(other_department_edition(seed, OTHER_DEPARTMENT[0]), pdf_dir / "synthetic_health_2024.pdf")
+    render_book(other_department_edition(next_year, OTHER_DEPARTMENT[1]), pdf_dir / "synthetic_health_2025.pdf")
+    return build_warehouse(pdf_dir, tmp_path_factory.mktemp("departments_warehouse"))

@@ -1,12 +1,14 @@
 -- Each project matched to its successor in the department's next available fiscal year, within the same
--- funding unit, one-to-one. Methods, in order (a project matched by one is not offered to the next):
+-- funding unit, one-to-one. The department and unit are compared under their canonical names
+-- (int_department_years, seeds/reference/department_mapping.csv), so a renamed or merged department is followed. Methods, in order (a project matched by one is not offered to the next):
 --   curated          seeds/reference/project_mapping.csv says so
 --   exact_name       same name and same occurrence of that name within the unit (names repeat)
 --   normalized_name  same name once brackets, a trailing (荔湾区) and the funding word (经费/资金/补助经费…)
 --                    are dropped, and same occurrence of it
---   similarity       score = 0.5 × Jaro-Winkler of the names + 0.25 × Jaccard of the goals + 0.25 × Jaccard
---                    of the indicator names, at least {{ var('project_match_threshold') }}, and each is the
---                    other's best remaining candidate
+--   similarity       score = name_weight × Jaro-Winkler of the names + goal_weight × Jaccard of the goals
+--                    + indicator_weight × Jaccard of the indicator names (vars project_match_*_weight:
+--                    0.5, 0.25, 0.25), at least var project_match_threshold (0.7), and each is the other's
+--                    best remaining candidate
 
 with
 
@@ -30,8 +32,8 @@ department_years as (
 
 year_pairs as (
 
-    select
-        department_name,
+    select distinct
+        canonical_department_name,
         fiscal_year as prior_fiscal_year,
         next_fiscal_year as fiscal_year
 
@@ -43,33 +45,36 @@ year_pairs as (
 candidates as (
 
     select
-        prior.project_id as prior_project_id,
-        next.project_id,
-        year_pairs.department_name,
-        prior.unit_name,
+        prior_project.project_id as prior_project_id,
+        next_project.project_id,
+        prior_project.department_name as prior_department_name,
+        prior_project.unit_name as prior_unit_name,
         year_pairs.prior_fiscal_year,
         year_pairs.fiscal_year,
-        prior.project_name as prior_project_name,
-        next.project_name,
-        prior.name_occurrence as prior_name_occurrence,
-        next.name_occurrence,
-        prior.normalized_name as prior_normalized_name,
-        next.normalized_name,
-        prior.normalized_occurrence as prior_normalized_occurrence,
-        next.normalized_occurrence,
-        0.5 * jaro_winkler_similarity(prior.project_name, next.project_name)
-            + 0.25 * jaccard(coalesce(prior.goal_text, ''), coalesce(next.goal_text, ''))
-            + 0.25 * jaccard(coalesce(prior.indicator_names, ''), coalesce(next.indicator_names, ''))
+        prior_project.project_name as prior_project_name,
+        next_project.project_name,
+        prior_project.name_occurrence as prior_name_occurrence,
+        next_project.name_occurrence,
+        prior_project.normalized_name as prior_normalized_name,
+        next_project.normalized_name,
+        prior_project.normalized_occurrence as prior_normalized_occurrence,
+        next_project.normalized_occurrence,
+        {{ var('project_match_name_weight') }}
+            * jaro_winkler_similarity(prior_project.project_name, next_project.project_name)
+            + {{ var('project_match_goal_weight') }}
+            * jaccard(coalesce(prior_project.goal_text, ''), coalesce(next_project.goal_text, ''))
+            + {{ var('project_match_indicator_weight') }}
+            * jaccard(coalesce(prior_project.indicator_names, ''), coalesce(next_project.indicator_names, ''))
             as similarity
 
     from year_pairs
-    inner join projects as prior
-        on year_pairs.department_name = prior.department_name
-        and year_pairs.prior_fiscal_year = prior.fiscal_year
-    inner join projects as next
-        on year_pairs.department_name = next.department_name
-        and year_pairs.fiscal_year = next.fiscal_year
-        and prior.unit_name = next.unit_name
+    inner join projects as prior_project
+        on year_pairs.canonical_department_name = prior_project.canonical_department_name
+        and year_pairs.prior_fiscal_year = prior_project.fiscal_year
+    inner join projects as next_project
+        on year_pairs.canonical_department_name = next_project.canonical_department_name
+        and year_pairs.fiscal_year = next_project.fiscal_year
+        and prior_project.comparable_unit_name = next_project.comparable_unit_name
 
 ),
 
@@ -78,8 +83,8 @@ curated as (
     select candidates.prior_project_id, candidates.project_id, 'curated' as match_method, candidates.similarity
     from candidates
     inner join mapping
-        on candidates.department_name = mapping.department_name
-        and candidates.unit_name = mapping.unit_name
+        on candidates.prior_department_name = mapping.department_name
+        and candidates.prior_unit_name = mapping.unit_name
         and candidates.prior_fiscal_year = mapping.fiscal_year
         and candidates.prior_project_name = mapping.project_name
         and candidates.prior_name_occurrence = mapping.project_occurrence

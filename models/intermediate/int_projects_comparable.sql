@@ -1,5 +1,7 @@
--- Projects of current editions with what cross-year matching compares: the name's occurrence within
--- its funding unit (names repeat), a normalised name, and the goal and indicator names as evidence.
+-- Projects of current editions with what cross-year matching compares: the canonical department (a renamed
+-- or merged department follows seeds/reference/department_mapping.csv), the funding unit under that
+-- department's canonical name, the name's occurrence within the unit (names repeat), a normalised name, and
+-- the goal and indicator names as evidence.
 
 with
 
@@ -12,6 +14,12 @@ projects as (
 indicators as (
 
     select * from {{ ref('int_indicators_split') }}
+
+),
+
+department_years as (
+
+    select * from {{ ref('int_department_years') }}
 
 ),
 
@@ -31,8 +39,13 @@ named as (
     select
         projects.project_id,
         projects.department_name,
+        department_years.canonical_department_name,
         projects.fiscal_year,
         projects.unit_name,
+        -- a unit named after its department (the 办事处 itself) is renamed with it
+        replace(projects.unit_name, projects.department_name, department_years.canonical_department_name)
+            as comparable_unit_name,
+        projects.document_id,
         projects.project_seq,
         projects.project_name,
         -- normalised: full-width brackets as ASCII, a trailing bracket (a region such as (荔湾区)) dropped,
@@ -49,6 +62,9 @@ named as (
         indicator_names.indicator_names
 
     from projects
+    inner join department_years
+        on projects.department_name = department_years.department_name
+        and projects.fiscal_year = department_years.fiscal_year
     left join indicator_names on projects.project_id = indicator_names.project_id
 
 ),
@@ -58,10 +74,12 @@ final as (
     select
         *,
         row_number() over (
-            partition by department_name, fiscal_year, unit_name, project_name order by project_seq
+            partition by canonical_department_name, fiscal_year, comparable_unit_name, project_name
+            order by document_id, project_seq
         ) as name_occurrence,
         row_number() over (
-            partition by department_name, fiscal_year, unit_name, normalized_name order by project_seq
+            partition by canonical_department_name, fiscal_year, comparable_unit_name, normalized_name
+            order by document_id, project_seq
         ) as normalized_occurrence
 
     from named

@@ -84,8 +84,14 @@ indicator_flags as (
             (
                 'satisfaction_below_80',
                 indicators.level2_code = '31' and (
-                    (indicators.period_target_unit = '%' and indicators.period_target_value < 80)
-                    or (indicators.annual_target_unit = '%' and indicators.annual_target_value < 80)
+                    (
+                        indicators.period_target_unit = '%'
+                        and indicators.period_target_value < {{ var('satisfaction_floor_pct') }}
+                    )
+                    or (
+                        indicators.annual_target_unit = '%'
+                        and indicators.annual_target_value < {{ var('satisfaction_floor_pct') }}
+                    )
                 ),
                 indicators.annual_target
             ),
@@ -129,7 +135,14 @@ other_districts as (
 
     select
         projects.project_id,
-        string_agg(districts.district_full_name, '、' order by districts.district_name) as district_names
+        -- quoted as the goal prints it: 宝安区 when the full name is printed, else the short name 宝安
+        string_agg(
+            case
+                when contains(projects.goal_text, districts.district_full_name) then districts.district_full_name
+                else districts.district_name
+            end,
+            '、' order by districts.district_name
+        ) as district_names
 
     from projects
     inner join districts
@@ -158,7 +171,7 @@ project_flags as (
             ('no_output_indicator', coalesce(indicator_summary.output_indicator_count, 0) = 0, null),
             (
                 'fewer_than_3_indicators',
-                coalesce(indicator_summary.indicator_count, 0) < 3,
+                coalesce(indicator_summary.indicator_count, 0) < {{ var('min_indicators_per_project') }},
                 cast(coalesce(indicator_summary.indicator_count, 0) as varchar) || ' indicators'
             ),
             (

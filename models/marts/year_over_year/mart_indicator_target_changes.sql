@@ -29,30 +29,30 @@ projects as (
 paired as (
 
     select
-        current.indicator_id,
-        prior.indicator_id as prior_indicator_id,
-        current.project_id,
-        prior.project_id as prior_project_id,
-        current.fiscal_year,
-        prior.fiscal_year as prior_fiscal_year,
-        current.level2_code,
-        current.level2_name,
-        current.indicator_name,
-        prior.period_target as prior_period_target,
-        current.period_target,
-        prior.annual_target as prior_annual_target,
-        current.annual_target,
-        prior.annual_target_value as prior_annual_target_value,
-        current.annual_target_value,
-        current.annual_target_unit
+        this_indicator.indicator_id,
+        prior_indicator.indicator_id as prior_indicator_id,
+        this_indicator.project_id,
+        prior_indicator.project_id as prior_project_id,
+        this_indicator.fiscal_year,
+        prior_indicator.fiscal_year as prior_fiscal_year,
+        this_indicator.level2_code,
+        this_indicator.level2_name,
+        this_indicator.indicator_name,
+        prior_indicator.period_target as prior_period_target,
+        this_indicator.period_target,
+        prior_indicator.annual_target as prior_annual_target,
+        this_indicator.annual_target,
+        prior_indicator.annual_target_value as prior_annual_target_value,
+        this_indicator.annual_target_value,
+        this_indicator.annual_target_unit
 
     from matches
-    inner join indicators as current on matches.project_id = current.project_id
-    inner join indicators as prior
-        on matches.prior_project_id = prior.project_id
-        and current.level2_code = prior.level2_code
-        and current.indicator_name = prior.indicator_name
-        and current.name_occurrence = prior.name_occurrence
+    inner join indicators as this_indicator on matches.project_id = this_indicator.project_id
+    inner join indicators as prior_indicator
+        on matches.prior_project_id = prior_indicator.project_id
+        and this_indicator.level2_code = prior_indicator.level2_code
+        and this_indicator.indicator_name = prior_indicator.indicator_name
+        and this_indicator.name_occurrence = prior_indicator.name_occurrence
 
 ),
 
