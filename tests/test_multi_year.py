@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from synth.editions import CHANGED_TARGET, CORRECTED, NEW_PROJECTS, REMOVED, RENAMED, REPRICED
+from synth.editions import CHANGED_TARGET, CORRECTED, NEW_PROJECTS, OTHER_DEPARTMENT, REMOVED, RENAMED, REPRICED
 
 
 @pytest.fixture(scope="module")
@@ -82,11 +82,80 @@ def test_repeated_names_are_matched_by_occurrence(years: duckdb.DuckDBPyConnecti
 
 
 def test_status_counts_and_first_year(years: duckdb.DuckDBPyConnection) -> None:
+    """The summary counts mart_project_yoy's statuses: in the first loaded year nothing is known to be new, so
+    every count of movement is NULL, as the status is, not 0."""
     summary = years.execute(
         "select fiscal_year, prior_fiscal_year, project_count, new_project_count, discontinued_project_count, "
-        "changed_project_count, unchanged_project_count from marts.mart_department_year_summary order by 1"
+        "changed_project_count, unchanged_project_count, renamed_project_count "
+        "from marts.mart_department_year_summary order by 1"
     ).fetchall()
-    assert summary == [(2024, None, 53, 0, 0, 0, 0), (2025, 2024, 53, 2, 2, 3, 48)]
+    assert summary == [(2024, None, 53, None, None, None, None, None), (2025, 2024, 53, 2, 2, 3, 48, len(RENAMED))]
+    agree = years.execute(
+        "select s.fiscal_year, s.new_project_count, s.unchanged_project_count, s.renamed_project_count, "
+        "count(*) filter (where y.change_status = 'new'), count(*) filter (where y.change_status = 'unchanged'), "
+        "count(*) filter (where y.is_renamed), count(y.change_status) "
+        "from marts.mart_department_year_summary s join marts.mart_project_yoy y using (canonical_department_name, "
+        "fiscal_year) group by all order by 1"
+    ).fetchall()
+    assert agree == [(2024, None, None, None, 0, 0, 0, 0), (2025, 2, 48, 3, 2, 48, 3, 53 + 2)]
+
+
+def test_renames_are_flagged_whatever_the_amount(years: duckdb.DuckDBPyConnection) -> None:
+    renamed = years.execute(
+        "select prior_project_name, project_name, match_method, change_status from marts.mart_project_yoy "
+        "where is_renamed"
+    ).fetchall()
+    assert sorted(renamed) == sorted((old, new, method, "unchanged") for old, (new, method) in RENAMED.items())
+    flags = years.execute(
+        "select fiscal_year, is_renamed, count(*) from marts.mart_project_yoy group by all order by all"
+    ).fetchall()
+    assert flags == [(2024, None, 53), (2025, False, 55 - len(RENAMED)), (2025, True, len(RENAMED))]
+
+
+def test_change_pct_is_exact_and_rounded_half_up(years: duckdb.DuckDBPyConnection) -> None:
+    pcts = years.execute(
+        "select prior_total_amount, total_amount, change_pct from marts.mart_project_yoy "
+        "where change_status in ('changed', 'discontinued')"
+    ).fetchall()
+    assert pcts
+    for prior, amount, pct in pcts:
+        exact = 100 * ((amount or 0) - prior) / prior
+        assert pct == exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def test_renamed_department_is_followed_across_years(departments_warehouse: Path) -> None:
+    """The second department prints its old name in 2024 and its new one in 2025 (a 机构改革 rename in
+    seeds/reference/department_mapping.csv): its 2025 projects are compared with its 2024 ones, and the printed
+    names stay."""
+    with duckdb.connect(str(departments_warehouse), read_only=True) as connection:
+        summary = connection.execute(
+            "select department_name, canonical_department_name, fiscal_year, prior_fiscal_year, new_project_count, "
+            "discontinued_project_count, changed_project_count, unchanged_project_count, renamed_project_count "
+            "from marts.mart_department_year_summary where canonical_department_name = ? order by fiscal_year",
+            [OTHER_DEPARTMENT[1]],
+        ).fetchall()
+        printed = connection.execute(
+            "select distinct fiscal_year, department_name from marts.fct_project_budget "
+            "where department_name in (?, ?) order by all",
+            list(OTHER_DEPARTMENT),
+        ).fetchall()
+    old, new = OTHER_DEPARTMENT
+    # the same changes as the sample department's (the second department is its books with other amounts)
+    assert summary == [
+        (old, new, 2024, None, None, None, None, None, None),
+        (
+            new,
+            new,
+            2025,
+            2024,
+            len(NEW_PROJECTS),
+            len(REMOVED),
+            len(REPRICED),
+            53 - len(NEW_PROJECTS) - len(REPRICED),
+            len(RENAMED),
+        ),
+    ]
+    assert printed == [(2024, old), (2025, new)]
 
 
 def test_changed_target(years: duckdb.DuckDBPyConnection) -> None:
