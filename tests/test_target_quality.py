@@ -89,12 +89,18 @@ def test_name_copied_into_the_period_target(warehouse: duckdb.DuckDBPyConnection
 
 
 def test_goal_copied_from_another_district(warehouse: duckdb.DuckDBPyConnection) -> None:
+    """The detail quotes the goal as printed: it writes 宝安 and 大安, not 宝安区 and 大安区."""
     flagged = rows(
         warehouse,
-        "select p.project_name, f.detail from marts.fct_indicator_quality_flag f join marts.fct_project_budget p "
-        "using (project_id) where f.flag_code = 'goal_names_other_district' order by p.project_id",
+        "select p.project_name, f.detail, p.goal_text from marts.fct_indicator_quality_flag f "
+        "join marts.fct_project_budget p using (project_id) where f.flag_code = 'goal_names_other_district' "
+        "order by p.project_id",
     )
-    assert flagged == [("安全监察防火安全生产等工作经费", "宝安区"), ("街道党组织工作经费(荔湾区)", "大安区")]
+    assert [row[:2] for row in flagged] == [
+        ("安全监察防火安全生产等工作经费", "宝安"),
+        ("街道党组织工作经费(荔湾区)", "大安"),
+    ]
+    assert all(detail in goal and detail + "区" not in goal for _, detail, goal in flagged)
 
 
 def test_scores_per_project_and_document(warehouse: duckdb.DuckDBPyConnection) -> None:
