@@ -212,3 +212,29 @@ def test_feeds_per_year_and_department(
         for (_, year), book in books(seed).items()
     )
     assert rows == expected
+
+
+def target_quality_queries() -> list[str]:
+    """The two queries of README's "Target quality" section."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Target quality", 1)[1].split("\n## ", 1)[0]
+    (block,) = re.findall(r"```sql\n(.*?)```", section, flags=re.S)
+    return [query for query in block.split(";") if query.strip()]
+
+
+def test_target_quality_queries_per_year(marts: duckdb.DuckDBPyConnection, seed: dict) -> None:
+    """At least 90% satisfaction, per year and department; the least measurable projects of one year only."""
+    satisfaction, least_measurable = target_quality_queries()
+    rows = marts.execute(satisfaction).fetchall()
+    expected = Counter()
+    for book in books(seed).values():
+        for project in projects(book):
+            for indicator in project.indicators:
+                kind, operator, value = SATISFACTION_TARGETS.get(indicator["annual_value"], (None, None, None))
+                if indicator["level2_code"] == "31" and kind == "percent" and operator in (">=", "=") and value >= 90:
+                    expected[(project.fiscal_year, project.department, project.name, indicator["name"], value)] += 1
+    assert Counter(rows) == expected
+    assert [row[:3] for row in rows] == sorted(row[:3] for row in rows)
+    scores = marts.execute(least_measurable).fetchall()
+    assert len(scores) == 10 and {row[0] for row in scores} == {2024}
+    assert [row[3] for row in scores] == sorted(row[3] for row in scores)
