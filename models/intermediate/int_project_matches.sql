@@ -1,6 +1,7 @@
 -- Each project matched to its successor in the department's next available fiscal year, within the same
 -- funding unit, one-to-one. The department and unit are compared under their canonical names
--- (int_department_years, seeds/reference/department_mapping.csv), so a renamed or merged department is followed. Methods, in order (a project matched by one is not offered to the next):
+-- (int_department_years, seeds/reference/department_mapping.csv), so a renamed or merged department is
+-- followed. Methods, in order (a project matched by one is not offered to the next):
 --   curated          seeds/reference/project_mapping.csv says so (its department and unit: the earlier
 --                    project's, as printed)
 --   exact_name       same name and same occurrence of that name within the unit (names repeat)
