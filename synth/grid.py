@@ -92,10 +92,12 @@ class GridWriter:
             if new_page or self.cursor - sum(heights[: self.style.min_rows_on_page]) < self.bottom:
                 self._new_page()
         placed: list[tuple[int, float, float]] = []  # page index, top, bottom of each row
-        for height in heights:
+        repeating = False  # the repeated rows are repeated once the block has printed them
+        for row, height in zip(rows, heights, strict=True):
+            repeating = repeating or bool(repeat and row is repeat[0])
             if self.cursor - height < self.bottom:
                 self._new_page()
-                for extra in repeat or []:
+                for extra in repeat or [] if repeating else []:
                     self._place_simple(extra)
             placed.append((len(self.pages) - 1, self.cursor, self.cursor - height))
             self.cursor -= height

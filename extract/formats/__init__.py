@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 
 import pdfplumber
+import pypdfium2 as pdfium
 
 from ..locate import compact
 from ..model import ExtractionError, FormatDocument
@@ -121,7 +122,7 @@ def _read_pages(data: bytes, found: FileDetection) -> list[PageGrids]:
             page = None
             if detection.format_name == found.format_name:
                 page = page_grids(pdf.pages[detection.page - 1], detection.page)
-            elif previous_read and not detection.looks_like_a_target_table:
+            elif previous_read and detection.format_name is None:
                 page = page_grids(pdf.pages[detection.page - 1], detection.page, continuation=True)
             if page is not None:
                 grids.append(page)
@@ -165,3 +166,34 @@ def _document(table: ReadTable, pages: list[PageGrids], digest: str, ordinal: in
         table_format=table.format_name,
         indicators=table.indicators,
     )
+
+
+def page_texts(data: bytes) -> list[str]:
+    """Every page's plain text (pypdfium2: fast), what detection reads."""
+    pdf = pdfium.PdfDocument(data)
+    try:
+        texts = []
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            texts.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+        return texts
+    finally:
+        pdf.close()
+
+
+def read_other_format(data: bytes, texts: list[str]) -> list[FormatDocument] | None:
+    """The one call ``extract.document.read_document`` makes: the documents of a file in a format other than
+    the packed table; None when the file is the packed table (or holds no performance-target table at all), so
+    that it is read exactly as before. Raises ExtractionError ``unknown_format`` when its pages look like a
+    performance-target table that no reader knows."""
+    found = detect_file(texts)
+    if found.format_name == packed.NAME:
+        return None
+    if found.format_name is None:
+        if any(d.looks_like_a_target_table for d in found.pages):
+            raise found.refusal()
+        return None
+    return read_formats(data, found, len(texts))

@@ -85,9 +85,10 @@ class CardReader:
             self._grid_header(row)
         elif self.card is None:
             raise ExtractionError(f"a grid row before the first card: '{''.join(texts)[:40]}'", row.page, "stray_text")
-        elif self.in_grid:
+        elif self.in_grid and _label(texts[0] if texts else "")[0] not in self.spec.fields:
             self._grid_row(row)
-        else:
+        else:  # a header row (also after a grid header repeated above the header block's last rows)
+            self.in_grid = False
             self._header(row)
 
     def _header(self, row: GridRow) -> None:

@@ -130,7 +130,7 @@ def page_grids(page: Page, number: int, continuation: bool = False) -> PageGrids
     """Every grid of the page as rows, top to bottom. Raises ExtractionError for text outside every cell that
     is not page furniture. A ``continuation`` page (one that names no format, after a page that does) without
     any grid is not part of the table: None."""
-    chars = [c for c in page.chars if c["text"].strip()]
+    chars = page.chars
     result = PageGrids(number)
     tables = sorted(page.find_tables(), key=lambda t: t.bbox[1])
     if continuation and not tables:
@@ -138,6 +138,7 @@ def page_grids(page: Page, number: int, continuation: bool = False) -> PageGrids
     in_cells: set[int] = set()
     for table in tables:
         table_chars = [c for c in chars if _inside(c, table.bbox)]
+        result.table_chars += len(table_chars)
         for row in table.rows:
             cells: list[str | None] = []
             bounds: list[tuple[float, float] | None] = []
@@ -151,7 +152,7 @@ def page_grids(page: Page, number: int, continuation: bool = False) -> PageGrids
                 cells.append(cell_text(mine))
                 result.cell_chars += len(mine)
             result.rows.append(GridRow(cells, number, bounds))
-    outside = [c for c in chars if id(c) not in in_cells]
+    outside = [c for c in chars if id(c) not in in_cells and c["text"].strip()]
     for line in text_lines(outside):
         text = "".join(c["text"] for c in line)
         if not _is_furniture(text):
@@ -159,5 +160,4 @@ def page_grids(page: Page, number: int, continuation: bool = False) -> PageGrids
                 f"{len(line)} characters outside the table's cells: '{text[:40]}'", number, "stray_text"
             )
         result.furniture.append(text)
-    result.table_chars = len(chars) - sum(len(compact(line)) for line in result.furniture)
     return result
