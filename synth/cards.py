@@ -274,15 +274,26 @@ def _card_header(p: PrintedProject, coded_labels: bool = False) -> list[list[Cel
     ]
 
 
-def render_project_cards(seed: dict, path: Path, per_unit: int = DEFAULT_PROJECTS_PER_UNIT) -> Path:
-    """Format 1, cards flowing down the pages: short cards share a page, a long one continues on the next."""
-    writer = GridWriter(path, f"{YEARS['project_card']}年项目支出绩效目标表", subtitle_right="单位：万元")
+def render_project_cards(
+    seed: dict,
+    path: Path,
+    per_unit: int = DEFAULT_PROJECTS_PER_UNIT,
+    style: GridStyle | None = None,
+    note_after: int | None = None,
+) -> Path:
+    """Format 1, cards flowing down the pages: short cards share a page, a long one continues on the next.
+    ``note_after`` puts a page of plain text after that many cards (a section note in the middle)."""
+    title = f"{YEARS['project_card']}年项目支出绩效目标表"
+    writer = GridWriter(path, title, subtitle_right="单位：万元", style=style)
     columns = _columns([0.2, 0.2, 0.35, 0.25])
     labels = ["一级指标", "二级指标", "三级指标", "指标值"]
-    for p in project_card_content(seed, per_unit):
+    content = project_card_content(seed, per_unit)
+    for p in content:
         header = [Cell(label, x0, x1, align="centre") for label, (x0, x1) in zip(labels, columns, strict=True)]
         grid = _grid_rows(p.indicators, columns, lambda i: [i.name, i.value])
         writer.block([*_card_header(p), header, *grid])
+        if note_after is not None and p is content[note_after - 1]:
+            writer.note_page(["说明：以下为本部门所属单位项目。", "（本页无表格）"])
     return writer.save()
 
 

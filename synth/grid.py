@@ -33,6 +33,7 @@ class Cell:
 @dataclass
 class _Page:
     rects: list[tuple[float, float, float, float]] = field(default_factory=list)
+    note: list[str] = field(default_factory=list)  # a page of text between table pages (a section note)
     texts: list[tuple[float, float, str, str]] = field(default_factory=list)  # x, baseline, text, align
 
 
@@ -45,6 +46,7 @@ class GridStyle:
     margin: float = 36.0
     block_gap: float = 24.0  # between two blocks on one page: separate tables
     min_rows_on_page: int = 3  # a block starts on a new page unless this many of its rows fit
+    title_on_every_page: bool = True  # else on the first page only
 
 
 class GridWriter:
@@ -74,6 +76,11 @@ class GridWriter:
     def _new_page(self) -> None:
         self.pages.append(_Page())
         self.cursor = self.body_top
+
+    def note_page(self, lines: list[str]) -> None:
+        """A page of plain text in the middle of the table (a section note), no grid, no title."""
+        self.pages.append(_Page(note=lines))
+        self._new_page()
 
     def _lines(self, cell: Cell) -> list[str]:
         inner = (cell.x1 - cell.x0) * self.block_width - 2 * self.style.padding
@@ -133,6 +140,14 @@ class GridWriter:
         canvas = Canvas(str(self.path), pagesize=(self.width, self.height), invariant=1)
         size = self.style.font_size
         for number, page in enumerate(self.pages, start=1):
+            if page.note:
+                canvas.setFont(FONT, 12)
+                for n, line in enumerate(page.note):
+                    canvas.drawString(self.left, self.height / 2 - n * 20, line)
+                canvas.showPage()
+                continue
+            if number > 1 and not self.style.title_on_every_page:
+                self.title = self.subtitle_left = self.subtitle_right = ""
             canvas.setFont(FONT, 14)
             canvas.drawCentredString(self.width / 2, self.height - self.style.margin - 14, self.title)
             canvas.setFont(FONT, size)

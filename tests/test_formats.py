@@ -24,6 +24,7 @@ from extract.model import ExtractionError, FormatDocument
 from extract.seeds import INDICATOR_FIELDS, write_seeds
 from synth import cards
 from synth.budget_book import render_book
+from synth.grid import GridStyle
 from tests.helpers import REPO
 from tests.test_layouts import VARIANTS
 
@@ -124,6 +125,22 @@ def test_format_extracts_exactly(name: str, seed: dict, documents: dict[str, lis
     assert document.fiscal_year == cards.YEARS[name]
     assert document.amount_unit == ("元" if name == "indicator_table" else "万元")
     assert document.table_chars == document.cell_chars > 0
+
+
+def test_project_cards_in_another_layout_read_the_same(tmp_path: Path, seed: dict) -> None:
+    """Another typesetter: landscape, a larger font, the title on the first page only, a page of plain text
+    between two cards."""
+    style = GridStyle(landscape=True, font_size=9.5, title_on_every_page=False, min_rows_on_page=2)
+    path = cards.render_project_cards(seed, tmp_path / "cards.pdf", style=style, note_after=2)
+    data = path.read_bytes()
+    [document] = read_other_format(data, page_texts(data)) or []
+    rows, indicators = expected("project_card", seed)
+    assert [(row.kind, *row.cells[:6]) for row in document.rows] == rows
+    assert [tuple(r[f] for f in INDICATOR_FIELDS[1:] if f != "page") for r in document.indicators] == indicators
+    assert document.table_chars == document.cell_chars
+    note_page = next(n for n, text in enumerate(page_texts(data), start=1) if "本页无表格" in text)
+    assert note_page not in document.table_pages
+    assert document.title_year == cards.YEARS["project_card"]
 
 
 def test_the_features_are_in_the_fixtures(seed: dict, documents: dict[str, list[FormatDocument]]) -> None:

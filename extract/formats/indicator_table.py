@@ -15,7 +15,9 @@ from .grid import Columns, PageGrids, normalise
 from .records import ReadTable, indicator, table_cells, without_code
 
 NAME = "indicator_table"
-PICTURE = "one row per indicator: 单位名称|项目名称|预算数|年度目标|一级|二级|三级指标|指标性质|指标值|度量单位|权重|方向性"
+PICTURE = (
+    "a row per indicator: 单位名称|项目名称|预算数|年度目标|一级|二级|三级指标|指标性质|指标值|度量单位|权重|指标方向性"
+)
 LABELS = ("单位名称", "项目名称", "预算数", "年度目标", "一级指标", "三级指标", "指标性质", "指标值", "度量单位")
 
 COLUMNS = {
