@@ -101,7 +101,8 @@ def split_value_card_content(seed: dict, per_unit: int = DEFAULT_PROJECTS_PER_UN
     first 时效 indicator's target a serial date."""
     projects = []
     dated = False
-    for unit_number, (unit, project) in enumerate(selected(seed, per_unit)):
+    unit_numbers = {unit["name"]: number for number, unit in enumerate(seed["units"], start=1)}
+    for unit, project in selected(seed, per_unit):
         indicators = []
         weights = _weights(len(project["indicators"]))
         for i, weight in zip(project["indicators"], weights, strict=True):
@@ -114,7 +115,7 @@ def split_value_card_content(seed: dict, per_unit: int = DEFAULT_PROJECTS_PER_UN
                     i["level1_name"], i["level2_name"], i["name"], "", operator, target, measure, weight, direction
                 )
             )
-        unit_code = f"{DEPARTMENT_CODE}{1 + unit_number // per_unit:03d}"
+        unit_code = f"{DEPARTMENT_CODE}{unit_numbers[unit['name']]:03d}"
         projects.append(
             PrintedProject(
                 f"({DEPARTMENT_CODE}){seed['document']['department']}",
@@ -280,14 +281,16 @@ def render_project_cards(
     per_unit: int = DEFAULT_PROJECTS_PER_UNIT,
     style: GridStyle | None = None,
     note_after: int | None = None,
+    content: list[PrintedProject] | None = None,
 ) -> Path:
     """Format 1, cards flowing down the pages: short cards share a page, a long one continues on the next.
-    ``note_after`` puts a page of plain text after that many cards (a section note in the middle)."""
+    ``note_after`` puts a page of plain text after that many cards (a section note in the middle); ``content``
+    replaces the seed's (a collected book of several departments' cards)."""
     title = f"{YEARS['project_card']}年项目支出绩效目标表"
     writer = GridWriter(path, title, subtitle_right="单位：万元", style=style)
     columns = _columns([0.2, 0.2, 0.35, 0.25])
     labels = ["一级指标", "二级指标", "三级指标", "指标值"]
-    content = project_card_content(seed, per_unit)
+    content = content or project_card_content(seed, per_unit)
     for p in content:
         header = [Cell(label, x0, x1, align="centre") for label, (x0, x1) in zip(labels, columns, strict=True)]
         grid = _grid_rows(p.indicators, columns, lambda i: [i.name, i.value])

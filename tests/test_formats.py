@@ -12,6 +12,7 @@ import csv
 import subprocess
 import sys
 from collections import Counter
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -143,12 +144,31 @@ def test_project_cards_in_another_layout_read_the_same(tmp_path: Path, seed: dic
     assert document.title_year == cards.YEARS["project_card"]
 
 
+def test_cards_of_two_departments_in_one_file_are_two_documents(tmp_path: Path, seed: dict) -> None:
+    """A collected book (汇编): each department's cards are a table of the file, the second with its ``-t2`` id."""
+    content = cards.project_card_content(seed, per_unit=1)
+    other = "广州市荔湾区人民政府某某街道办事处"
+    content[2:] = [replace(p, department=other, unit=other) for p in content[2:]]
+    data = cards.render_project_cards(seed, tmp_path / "collected.pdf", content=content).read_bytes()
+    first, second = read_other_format(data, page_texts(data)) or []
+    assert (first.department_name, second.department_name) == (seed["document"]["department"], other)
+    assert second.document_id == f"{first.document_id}-t2" and second.table_ordinal == 2
+    assert [row.kind for row in second.rows] == ["funding_unit", "project", "project"]
+    assert {(r["document_id"], r["row_number"]) for r in second.indicators} == {
+        (second.document_id, "2"),
+        (second.document_id, "3"),
+    }
+    assert len(first.indicators) + len(second.indicators) == sum(len(p.indicators) for p in content)
+
+
 def test_the_features_are_in_the_fixtures(seed: dict, documents: dict[str, list[FormatDocument]]) -> None:
     """The typesetting habits the readers must survive are really there (else exactness would prove little)."""
     for name in ("project_card", "period_card"):
         projects = [row for row in documents[name][0].rows if row.kind == "project"]
         assert any(row.page_start < row.page_end for row in projects), f"{name}: a card continues on the next page"
         assert max(Counter(row.page_start for row in projects).values()) >= 2, f"{name}: two cards share a page"
+    for name in ("project_card", "split_value_card", "indicator_table"):  # one unit row per printed unit
+        assert [row.kind for row in documents[name][0].rows].count("funding_unit") == len(seed["units"]), name
     records = {name: docs[0].indicators for name, docs in documents.items()}
     assert "≤**万元" in {r["annual_target"] for r in records["project_card"]}, "a template placeholder, as printed"
     assert "2021-12-31" in {r["target_value"] for r in records["split_value_card"]}, "a serial date converted"
