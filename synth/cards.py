@@ -41,6 +41,7 @@ class PrintedIndicator:
     weight: str = ""
     direction: str = ""
     standard: str = ""
+    period_value: str = ""  # the period card's 实施期 value, when it prints one
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,14 @@ def period_card_content(seed: dict, per_unit: int = DEFAULT_PROJECTS_PER_UNIT) -
                 for i in mine:
                     standard = "计划标准" if any(ch.isdigit() for ch in i["annual_value"]) else "历史标准"
                     rows.append(
-                        PrintedIndicator(printed1, i["level2_name"], i["name"], i["annual_value"], standard=standard)
+                        PrintedIndicator(
+                            printed1,
+                            i["level2_name"],
+                            i["name"],
+                            i["annual_value"],
+                            standard=standard,
+                            period_value=i["period_value"],
+                        )
                     )
                 if not mine:
                     rows.append(PrintedIndicator(printed1, level2, ""))
@@ -315,11 +323,21 @@ def render_split_value_cards(seed: dict, path: Path, per_unit: int = DEFAULT_PRO
     return writer.save()
 
 
-def render_period_cards(seed: dict, path: Path, per_unit: int = DEFAULT_PROJECTS_PER_UNIT) -> Path:
-    """Format 4, one card per page when it fits, grid header repeated on a continuation page."""
+def render_period_cards(
+    seed: dict, path: Path, per_unit: int = DEFAULT_PROJECTS_PER_UNIT, period_values: bool = False
+) -> Path:
+    """Format 4, one card per page when it fits, grid header repeated on a continuation page. With
+    ``period_values`` the grid prints the 实施期 value beside the annual one
+    (实施期指标值及单位 | 本年度指标值及单位)."""
     writer = GridWriter(path, f"{YEARS['period_card']}年项目支出绩效目标表", subtitle_right="金额单位：万元")
-    columns = _columns([0.2, 0.2, 0.3, 0.18, 0.12])
+    columns = _columns([0.18, 0.16, 0.26, 0.14, 0.14, 0.12] if period_values else [0.2, 0.2, 0.3, 0.18, 0.12])
     labels = ["一级指标", "二级指标", "三级指标", "指标值及单位", "绩效标准"]
+    if period_values:
+        labels[3:4] = ["实施期指标值及单位", "本年度指标值及单位"]
+
+    def values(i: PrintedIndicator) -> list[str]:
+        return [i.name, *([i.period_value] if period_values else []), i.value, i.standard]
+
     for p in period_card_content(seed, per_unit):
         header = [Cell(label, x0, x1, align="centre") for label, (x0, x1) in zip(labels, columns, strict=True)]
         card = [
@@ -334,7 +352,7 @@ def render_period_cards(seed: dict, path: Path, per_unit: int = DEFAULT_PROJECTS
             [Cell("实施期绩效目标", 0, 0.2), Cell(p.period_goal, 0.2, 1)],
             [Cell("本年度绩效目标", 0, 0.2), Cell(p.goal, 0.2, 1)],
             header,
-            *_grid_rows(p.indicators, columns, lambda i: [i.name, i.value, i.standard]),
+            *_grid_rows(p.indicators, columns, values),
         ]
         writer.block(card, repeat=[header])
     return writer.save()

@@ -144,6 +144,17 @@ def test_project_cards_in_another_layout_read_the_same(tmp_path: Path, seed: dic
     assert document.title_year == cards.YEARS["project_card"]
 
 
+def test_period_cards_with_both_values_fill_period_and_annual_targets(tmp_path: Path, seed: dict) -> None:
+    """A period card printing the 实施期 value beside the annual one: the first to ``period_target``. Two of the
+    seed's projects have period values that differ from the annual ones."""
+    data = cards.render_period_cards(seed, tmp_path / "period.pdf", per_unit=1, period_values=True).read_bytes()
+    [document] = read_other_format(data, page_texts(data)) or []
+    printed = [i for p in cards.period_card_content(seed, per_unit=1) for i in p.indicators]
+    got = [(r["indicator_name"], r["period_target"], r["annual_target"]) for r in document.indicators]
+    assert got == [(i.name, i.period_value, i.value) for i in printed]
+    assert any(period != annual for _, period, annual in got)
+
+
 def test_cards_of_two_departments_in_one_file_are_two_documents(tmp_path: Path, seed: dict) -> None:
     """A collected book (汇编): each department's cards are a table of the file, the second with its ``-t2`` id."""
     content = cards.project_card_content(seed, per_unit=1)
