@@ -290,10 +290,12 @@ def render_project_cards(
     style: GridStyle | None = None,
     note_after: int | None = None,
     content: list[PrintedProject] | None = None,
+    department_table: bool = False,
 ) -> Path:
     """Format 1, cards flowing down the pages: short cards share a page, a long one continues on the next.
     ``note_after`` puts a page of plain text after that many cards (a section note in the middle); ``content``
-    replaces the seed's (a collected book of several departments' cards)."""
+    replaces the seed's (a collected book of several departments' cards); ``department_table`` ends the book
+    with another table that has an indicator grid too (部门整体支出绩效目标表)."""
     title = f"{YEARS['project_card']}年项目支出绩效目标表"
     writer = GridWriter(path, title, subtitle_right="单位：万元", style=style)
     columns = _columns([0.2, 0.2, 0.35, 0.25])
@@ -305,6 +307,22 @@ def render_project_cards(
         writer.block([*_card_header(p), header, *grid])
         if note_after is not None and p is content[note_after - 1]:
             writer.note_page(["说明：以下为本部门所属单位项目。", "（本页无表格）"])
+    if department_table:  # the book's next table: the department's own targets, with an indicator grid too
+        columns = _columns([0.2, 0.2, 0.35, 0.25])
+        writer.other_table(
+            "部门整体支出绩效目标表",
+            [
+                [Cell("部门名称", 0, 0.2), Cell(content[0].department, 0.2, 1)],
+                [Cell("年度主要任务", 0, 0.2), Cell("履职效能", 0.2, 1)],
+                [Cell(label, x0, x1) for label, (x0, x1) in zip(labels, columns, strict=True)],
+                [
+                    Cell("产出指标", 0, 0.2),
+                    Cell("数量指标", 0.2, 0.4),
+                    Cell("服务社区数", 0.4, 0.75),
+                    Cell("22个", 0.75, 1),
+                ],
+            ],
+        )
     return writer.save()
 
 

@@ -34,6 +34,7 @@ class Cell:
 class _Page:
     rects: list[tuple[float, float, float, float]] = field(default_factory=list)
     note: list[str] = field(default_factory=list)  # a page of text between table pages (a section note)
+    title: str | None = None  # another table's title on this page
     texts: list[tuple[float, float, str, str]] = field(default_factory=list)  # x, baseline, text, align
 
 
@@ -81,6 +82,12 @@ class GridWriter:
         """A page of plain text in the middle of the table (a section note), no grid, no title."""
         self.pages.append(_Page(note=lines))
         self._new_page()
+
+    def other_table(self, title: str, rows: list[list[Cell]]) -> None:
+        """Another table of the book on a page of its own, under its own title (e.g. 部门整体支出绩效目标表)."""
+        self._new_page()
+        self.pages[-1].title = title
+        self.block(rows)
 
     def _lines(self, cell: Cell) -> list[str]:
         inner = (cell.x1 - cell.x0) * self.block_width - 2 * self.style.padding
@@ -149,7 +156,8 @@ class GridWriter:
             if number > 1 and not self.style.title_on_every_page:
                 self.title = self.subtitle_left = self.subtitle_right = ""
             canvas.setFont(FONT, 14)
-            canvas.drawCentredString(self.width / 2, self.height - self.style.margin - 14, self.title)
+            title = self.title if page.title is None else page.title
+            canvas.drawCentredString(self.width / 2, self.height - self.style.margin - 14, title)
             canvas.setFont(FONT, size)
             subtitle = self.height - self.style.margin - 32
             if self.subtitle_left:

@@ -130,9 +130,9 @@ def test_format_extracts_exactly(name: str, seed: dict, documents: dict[str, lis
 
 def test_project_cards_in_another_layout_read_the_same(tmp_path: Path, seed: dict) -> None:
     """Another typesetter: landscape, a larger font, the title on the first page only, a page of plain text
-    between two cards."""
+    between two cards, and the book's next table (with an indicator grid of its own) right after the cards."""
     style = GridStyle(landscape=True, font_size=9.5, title_on_every_page=False, min_rows_on_page=2)
-    path = cards.render_project_cards(seed, tmp_path / "cards.pdf", style=style, note_after=2)
+    path = cards.render_project_cards(seed, tmp_path / "cards.pdf", style=style, note_after=2, department_table=True)
     data = path.read_bytes()
     [document] = read_other_format(data, page_texts(data)) or []
     rows, indicators = expected("project_card", seed)
@@ -141,6 +141,7 @@ def test_project_cards_in_another_layout_read_the_same(tmp_path: Path, seed: dic
     assert document.table_chars == document.cell_chars
     note_page = next(n for n, text in enumerate(page_texts(data), start=1) if "本页无表格" in text)
     assert note_page not in document.table_pages
+    assert len(page_texts(data)) not in document.table_pages, "the next table of the book is not a continuation"
     assert document.title_year == cards.YEARS["project_card"]
 
 

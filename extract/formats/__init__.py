@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
 from types import ModuleType
 
@@ -31,6 +32,7 @@ READERS: tuple[ModuleType, ...] = (project_card, split_value_card, indicator_tab
 FORMATS: tuple[ModuleType, ...] = (packed, *READERS)
 GRID_WORDS = ("一级指标", "三级指标")  # an indicator grid, whatever its other columns
 PROJECT_TABLE_TITLES = ("项目支出绩效目标表", "项目绩效目标表", "绩效目标申报表")
+OTHER_TITLE = re.compile(r"^\S{2,30}表$")  # a line that is a table's title (部门整体支出绩效目标表, 三公经费预算表)
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Detection:
     found: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     nearest: str | None = None
+    other_table: bool = False  # the page is titled as another table of the book: never a continuation
 
     @property
     def looks_like_a_target_table(self) -> bool:
@@ -56,6 +59,10 @@ def _labels_in(module: ModuleType, text: str) -> tuple[tuple[str, ...], tuple[st
 def detect(page_text: str, page: int = 0) -> Detection:
     """The format of one page from its plain text (pypdfium2's, which costs next to nothing)."""
     text = compact(page_text)
+    other_table = any(
+        OTHER_TITLE.match(compact(line)) and not any(w in compact(line) for w in PROJECT_TABLE_TITLES)
+        for line in page_text.splitlines()
+    )
     matches = []
     for module in FORMATS:
         found, missing = _labels_in(module, text)
@@ -64,13 +71,13 @@ def detect(page_text: str, page: int = 0) -> Detection:
             matches.append((len(found), module.NAME, found))
     if matches:
         _, name, found = max(matches)
-        return Detection(page, name, found)
+        return Detection(page, name, found, other_table=other_table)
     titled = any(word in text for word in PROJECT_TABLE_TITLES) and "项目名称" in text
     if not (titled or all(word in text for word in GRID_WORDS)):
-        return Detection(page, None)  # not a page of a project performance-target table at all
+        return Detection(page, None, other_table=other_table)  # not a page of a project performance-target table
     nearest = max(READERS, key=lambda m: len(_labels_in(m, text)[0]) / len(m.LABELS))
     found, missing = _labels_in(nearest, text)
-    return Detection(page, None, found, missing, nearest.NAME)
+    return Detection(page, None, found, missing, nearest.NAME, other_table)
 
 
 @dataclass
@@ -122,7 +129,7 @@ def _read_pages(data: bytes, found: FileDetection) -> list[PageGrids]:
             page = None
             if detection.format_name == found.format_name:
                 page = page_grids(pdf.pages[detection.page - 1], detection.page)
-            elif previous_read and detection.format_name is None:
+            elif previous_read and detection.format_name is None and not detection.other_table:
                 page = page_grids(pdf.pages[detection.page - 1], detection.page, continuation=True)
             if page is not None:
                 grids.append(page)

@@ -23,6 +23,7 @@ from ..rows import PAGE_NUMBER, cell_text, text_lines
 TITLE_WORDS = ("绩效目标表", "绩效目标申报表")
 TITLE_YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年")
 UNIT_LINE = re.compile(r"(?:金额)?单位[:：]\s*(?P<unit>千?万?元)\s*$")
+ALIGNED = 2.0  # points: a grid row's cells lie exactly under its header's labels
 FURNITURE_LINE = re.compile(r"(?:部门|单位|编制单位|填报单位|预算部门)(?:名称)?[:：]")
 
 
@@ -72,13 +73,14 @@ class Columns:
         for text, bound in zip(row.cells, row.bounds, strict=True):
             if text is None or bound is None:
                 continue
-            middle = (bound[0] + bound[1]) / 2
-            key = next((k for x0, x1, k in self.extents if x0 <= middle < x1), None)
-            if key is None:
-                if text:
-                    raise ExtractionError(f"a cell under no column label: '{text[:30]}'", row.page, "card_structure")
-                continue
-            values[key] = (values[key] or "") + text
+            key = next((k for x0, x1, k in self.extents if abs(x0 - bound[0]) + abs(x1 - bound[1]) < ALIGNED), None)
+            if key is None:  # a cell across columns or under none: not a row of this grid
+                raise ExtractionError(
+                    f"a row that does not fit the indicator grid's columns: '{''.join(row.texts())[:30]}'",
+                    row.page,
+                    "card_structure",
+                )
+            values[key] = text
         return values
 
 
