@@ -36,21 +36,24 @@ def explain(path: Path) -> list[str]:
         return [f"{path.name}: cannot be opened as a PDF ({type(error).__name__}: {str(error)[:80]})"]
     found = detect_file(texts)
     lines = [f"{path.name}: {len(texts)} pages"]
-    in_table = False
+    continues = False  # the page before was the table's: a page naming no format continues it if it holds a grid
     for detection in found.pages:
+        named = detection.format_name is not None and detection.format_name == found.format_name
         if detection.format_name:
             lines.append(f"  page {detection.page}: {detection.format_name} (labels {'、'.join(detection.found)})")
-        elif in_table and found.format_name not in (None, packed_format.NAME):
+        elif detection.other_table and detection.looks_like_a_target_table:
+            lines.append(f"  page {detection.page}: another table of the book (its own title), not read")
+        elif continues and found.format_name != packed_format.NAME and not detection.other_table:
             lines.append(
-                f"  page {detection.page}: no labels of its own: read as the continuation of page {detection.page - 1}"
+                f"  page {detection.page}: no labels of its own: read as the table's continuation if it holds a grid"
             )
-            detection = found.pages[detection.page - 2]  # a run of continuation pages continues the table
+            named = True
         elif detection.looks_like_a_target_table:
             lines.append(
                 f"  page {detection.page}: no format (nearest {detection.nearest}: has {'、'.join(detection.found)};"
                 f" missing {'、'.join(detection.missing)})"
             )
-        in_table = detection.format_name == found.format_name is not None
+        continues = named
     if found.format_name is None:
         lines.append(f"no format: {found.refusal().reason}")
         return lines

@@ -291,11 +291,13 @@ def render_project_cards(
     note_after: int | None = None,
     content: list[PrintedProject] | None = None,
     department_table: bool = False,
+    footnote: str | None = None,
 ) -> Path:
     """Format 1, cards flowing down the pages: short cards share a page, a long one continues on the next.
     ``note_after`` puts a page of plain text after that many cards (a section note in the middle); ``content``
     replaces the seed's (a collected book of several departments' cards); ``department_table`` ends the book
-    with another table that has an indicator grid too (部门整体支出绩效目标表)."""
+    with another table that has an indicator grid too (部门整体支出绩效目标表); ``footnote`` prints a line under the
+    last card, outside every cell."""
     title = f"{YEARS['project_card']}年项目支出绩效目标表"
     writer = GridWriter(path, title, subtitle_right="单位：万元", style=style)
     columns = _columns([0.2, 0.2, 0.35, 0.25])
@@ -307,6 +309,8 @@ def render_project_cards(
         writer.block([*_card_header(p), header, *grid])
         if note_after is not None and p is content[note_after - 1]:
             writer.note_page(["说明：以下为本部门所属单位项目。", "（本页无表格）"])
+    if footnote:
+        writer.footnote(footnote)
     if department_table:  # the book's next table: the department's own targets, with an indicator grid too
         columns = _columns([0.2, 0.2, 0.35, 0.25])
         writer.other_table(

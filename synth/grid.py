@@ -83,6 +83,11 @@ class GridWriter:
         self.pages.append(_Page(note=lines))
         self._new_page()
 
+    def footnote(self, text: str) -> None:
+        """A line printed under the last block, outside every cell (a note real books sometimes add)."""
+        self.cursor -= 2 * self.style.font_size
+        self.pages[-1].texts.append((self.left, self.cursor, text, "left"))
+
     def other_table(self, title: str, rows: list[list[Cell]]) -> None:
         """Another table of the book on a page of its own, under its own title (e.g. 部门整体支出绩效目标表)."""
         self._new_page()

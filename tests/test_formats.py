@@ -218,12 +218,21 @@ def test_unknown_format_is_refused_with_its_reason(books: dict[str, Path]) -> No
     assert refused.value.page == 1
 
 
+def test_text_outside_the_cards_is_refused_not_dropped(tmp_path: Path, seed: dict) -> None:
+    path = cards.render_project_cards(seed, tmp_path / "note.pdf", per_unit=1, footnote="注：本表金额含上年结转。")
+    data = path.read_bytes()
+    with pytest.raises(ExtractionError) as refused:
+        read_other_format(data, page_texts(data))
+    assert refused.value.code == "stray_text"
+    assert "注：本表金额含上年结转" in refused.value.reason
+
+
 def test_explain_says_which_format_on_which_pages_or_why_none(books: dict[str, Path]) -> None:
     pages = len(page_texts(books["period_card"].read_bytes()))
     known = "\n".join(explain(books["period_card"]))
     assert "format: period_card on pages 1-" in known
     assert "page 1: period_card (labels 项目支出名称" in known
-    assert f"page {pages}: no labels of its own: read as the continuation of page {pages - 1}" in known
+    assert f"page {pages}: no labels of its own: read as the table's continuation if it holds a grid" in known
     assert f", pages 1-{pages}): 11 projects" in known
     command = [sys.executable, "-m", "extract", "--explain", str(books["unknown"])]
     unknown = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
