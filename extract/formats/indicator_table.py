@@ -62,6 +62,12 @@ def read(pages: list[PageGrids]) -> list[ReadTable]:
                 continue
             if columns is None:
                 raise ExtractionError("a table row before the column header", row.page, "stray_text")
+            unlabelled = [cell for i, cell in enumerate(row.cells) if cell and i not in columns]
+            if unlabelled:
+                raise ExtractionError(
+                    f"a cell under no column label: '{unlabelled[0][:30]}'", row.page, "card_structure"
+                )
+            # By index: the header repeats on every page, and a merged subtotal cell leaves the next ones None.
             values = {key: (row.cells[i] or "") for i, key in columns.items() if i < len(row.cells)}
             if values.get("project"):
                 seq = 0
