@@ -16,6 +16,11 @@ from .pipeline import Shard, run
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--explain"]:  # python -m extract --explain FILE…: which table format, on which pages, why
+        from .explain import main as explain
+
+        return explain(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m extract", description=__doc__.splitlines()[0])
     parser.add_argument("pdf_dir", type=Path, help="folder of budget book PDFs (and an optional manifest.csv)")
     parser.add_argument("out_dir", type=Path, help="folder for the raw seeds (raw_documents.csv, …)")

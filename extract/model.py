@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from typing import TypedDict
 
 # The seven columns of the table, in printed order, with the names the raw seed uses.
 COLUMNS = (
@@ -109,3 +111,59 @@ class Quarantined:
     printed_value: str = ""
     computed_value: str = ""
     disposition: str = "refused"
+
+
+# --- Table formats that print one indicator per row or card line (extract/formats/, docs/architecture.md) ---
+
+
+class IndicatorRecord(TypedDict):
+    """One printed indicator of a format that prints one indicator per row or card line: a row of
+    ``raw_indicator_rows``, every value text as printed (``row_number`` is its project's row in
+    ``raw_table_rows``). A format printing one value per indicator fills ``annual_target`` only; a format
+    printing operator, value and unit in separate cells fills them and joins them into ``annual_target``."""
+
+    document_id: str
+    row_number: str
+    indicator_seq: str  # 1..n within its project, in print order
+    level1_name: str  # 一级指标 (merged cells carried down)
+    level2_name: str  # 二级指标 (merged cells carried down; empty when printed empty)
+    indicator_name: str  # 三级指标
+    operator: str  # 指标方向 / 指标性质 cell when printed apart from the value
+    target_value: str  # 目标值 / 指标值 cell (a spreadsheet serial date converted to YYYY-MM-DD)
+    target_unit: str  # 计量单位 / 度量单位
+    period_target: str  # 实施期 / 中期 value
+    annual_target: str  # the value as printed, or operator + value + unit joined in print order
+    weight: str  # 分值 / 权重
+    direction: str  # 正向 / 反向 (指标性质 / 指标方向性)
+    page: str
+    standard: str  # appended: 绩效标准 (the period card's standard column)
+    remark: str  # appended: 备注
+
+
+@dataclass
+class FormatRow(TableRow):
+    """A row of a format other than the packed table: its kind is what the reader saw (a card prints no unit
+    row and may print no goal, so it cannot be told from its cells), and ``fields`` keeps every other labelled
+    value the format prints (主管部门, 实施单位, 项目支出实施期, 实施期绩效目标, …) as printed."""
+
+    row_kind: str = "project"
+    fields: dict[str, str] = dataclass_field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        return self.row_kind
+
+
+@dataclass
+class FormatDocument(Document):
+    """A document of a format that prints one indicator per row or card line: its indicators are records of
+    ``raw_indicator_rows``; its rows' ``indicator_text`` is empty."""
+
+    indicators: list[IndicatorRecord] = dataclass_field(default_factory=list)
+
+    @classmethod
+    def from_fields(cls, fields: dict) -> FormatDocument:
+        """Rebuild from ``dataclasses.asdict`` (the extraction cache)."""
+        fields = dict(fields)
+        fields["rows"] = [FormatRow(**row) for row in fields["rows"]]
+        return cls(**fields)

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from . import __version__
-from .model import COLUMNS, Document, Quarantined
+from .model import COLUMNS, Document, FormatDocument, IndicatorRecord, Quarantined
 
 DOCUMENT_FIELDS = tuple(
     "document_id source_file department_name fiscal_year fiscal_year_source table_title "
@@ -54,6 +54,7 @@ def write_seeds(out_dir: Path, documents: list[Document], quarantined: list[Quar
     out_dir.mkdir(parents=True, exist_ok=True)
     _write(out_dir / "raw_documents.csv", DOCUMENT_FIELDS, [_document_record(d) for d in documents])
     _write(out_dir / "raw_table_rows.csv", ROW_FIELDS, table_row_records(documents))
+    write_indicator_rows(out_dir, documents)
     refused = [
         (
             *(q.source_file, q.reason, q.page or "", q.stage, q.reason_code, q.document_id, q.row_number or ""),
@@ -62,3 +63,23 @@ def write_seeds(out_dir: Path, documents: list[Document], quarantined: list[Quar
         for q in quarantined
     ]
     _write(out_dir / "raw_quarantine.csv", QUARANTINE_FIELDS, refused)
+
+
+# --- raw_indicator_rows: formats that print one indicator per row or card line (extract/formats/) ---
+INDICATOR_FIELDS = tuple(IndicatorRecord.__annotations__)
+
+
+def indicator_row_records(documents: list[Document]) -> list[tuple]:
+    """One record per printed indicator of the documents that have them, in INDICATOR_FIELDS order."""
+    return [
+        tuple(record[name] for name in INDICATOR_FIELDS)  # type: ignore[literal-required]
+        for d in documents
+        if isinstance(d, FormatDocument)
+        for record in d.indicators
+    ]
+
+
+def write_indicator_rows(out_dir: Path, documents: list[Document]) -> None:
+    """raw_indicator_rows.csv, written (header only) even when no document has indicator records, so the
+    seed always exists for dbt."""
+    _write(out_dir / "raw_indicator_rows.csv", INDICATOR_FIELDS, indicator_row_records(documents))

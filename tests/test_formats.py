@@ -1,0 +1,256 @@
+"""Every published format of the table extracts exactly to the seed's projects as that format prints them.
+
+Each fixture is the sample's projects typeset in one format (synth/cards.py), under its own year. The expected
+records are computed here from the printed content, with the cleaning rules written out independently of the
+readers: merged 一级/二级 cells carried down, operator/value/unit joined, serial dates as ISO dates, amounts as
+printed. Detection, the refusal of an unknown format and ``--explain`` are checked on the same files.
+"""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from extract.document import place
+from extract.explain import explain
+from extract.formats import detect, detect_file, page_texts, read_other_format
+from extract.model import ExtractionError, FormatDocument
+from extract.seeds import INDICATOR_FIELDS, write_seeds
+from synth import cards
+from synth.budget_book import render_book
+from synth.grid import GridStyle
+from tests.helpers import REPO
+from tests.test_layouts import VARIANTS
+
+NOT_OPERATORS = ("", "定性")
+PACKED_VARIANTS = ("portrait-small-font", "unruled-rows-split-across-pages", "whole-book-with-decoys")
+
+
+@pytest.fixture(scope="session")
+def books(tmp_path_factory: pytest.TempPathFactory, seed: dict) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("formats")
+    books = {name: render(seed, folder / f"{name}_{cards.YEARS[name]}.pdf") for name, render in cards.RENDERERS.items()}
+    books["unknown"] = cards.render_unknown_format(seed, folder / "unknown_format.pdf")
+    return books
+
+
+@pytest.fixture(scope="session")
+def documents(books: dict[str, Path]) -> dict[str, list[FormatDocument]]:
+    read = {}
+    for name in cards.RENDERERS:
+        data = books[name].read_bytes()
+        found = read_other_format(data, page_texts(data))
+        assert found is not None
+        read[name] = [place(document, books[name]) for document in found]
+    return read
+
+
+def _unit_rows(projects: list[cards.PrintedProject], unit_of) -> list[tuple]:
+    """A funding-unit row (amounts not printed) before each run of projects of one unit, then the projects."""
+    rows: list[tuple] = []
+    for p in projects:
+        unit = unit_of(p)
+        if not any(r[0] == "funding_unit" for r in rows) or [r for r in rows if r[0] == "funding_unit"][-1][1] != unit:
+            rows.append(("funding_unit", unit, "", "", "", "", ""))
+        rows.append(("project", p.name, p.total, p.fiscal, "", p.other, p.goal))
+    return rows
+
+
+def _split_target(i: cards.PrintedIndicator) -> tuple[str, str]:
+    """target_value and annual_target of an indicator printed in separate cells."""
+    if i.unit in ("年-月-日", "日期"):
+        iso = (date(1899, 12, 30) + timedelta(days=int(i.target.replace(",", "")))).isoformat()
+        return iso, f"{i.operator}{iso}"
+    operator = "" if i.operator in NOT_OPERATORS else i.operator
+    return i.target, f"{operator}{i.target}{i.unit}"
+
+
+def _expected_indicators(rows: list[tuple], projects: list[cards.PrintedProject], fields) -> list[tuple]:
+    numbers = [n for n, row in enumerate(rows, start=1) if row[0] == "project"]
+    return [
+        (str(number), str(seq), *fields(i))
+        for number, p in zip(numbers, projects, strict=True)
+        for seq, i in enumerate(p.indicators, start=1)
+    ]
+
+
+def _one_value(i: cards.PrintedIndicator) -> tuple:
+    return (i.level1, i.level2, i.name, "", "", "", "", i.value, "", "", i.standard, "")
+
+
+def _split(i: cards.PrintedIndicator) -> tuple:
+    value, annual = _split_target(i)
+    return (i.level1, i.level2, i.name, i.operator, value, i.unit, "", annual, i.weight, i.direction, "", "")
+
+
+def expected(name: str, seed: dict) -> tuple[list[tuple], list[tuple]]:
+    """Rows (kind, name, 4 amounts, goal) and indicators (row_number, seq, level1 … remark) the format prints."""
+    if name == "project_card":
+        projects = cards.project_card_content(seed)
+        rows = _unit_rows(projects, lambda p: p.unit)
+        return rows, _expected_indicators(rows, projects, _one_value)
+    if name == "split_value_card":
+        projects = cards.split_value_card_content(seed)
+        rows = _unit_rows(projects, lambda p: p.unit)
+        return rows, _expected_indicators(rows, projects, _split)
+    if name == "period_card":
+        projects = cards.period_card_content(seed)
+        rows = _unit_rows(projects, lambda p: p.department)
+        return rows, _expected_indicators(rows, projects, _one_value)
+    projects = cards.indicator_table_content(seed)
+    rows = []
+    for (subtotal_name, subtotal), unit in zip(cards.unit_subtotals(seed), seed["units"], strict=True):
+        rows.append(("funding_unit", subtotal_name, subtotal, "", "", "", ""))
+        rows += [("project", p.name, p.total, "", "", "", p.goal) for p in projects if p.unit == unit["name"]]
+    return rows, _expected_indicators(rows, projects, _split)
+
+
+@pytest.mark.parametrize("name", list(cards.RENDERERS))
+def test_format_extracts_exactly(name: str, seed: dict, documents: dict[str, list[FormatDocument]]) -> None:
+    [document] = documents[name]
+    rows, indicators = expected(name, seed)
+    assert [(row.kind, *row.cells[:6]) for row in document.rows] == rows
+    assert all(row.cells[6] == "" for row in document.rows), "indicators are records, not an indicator_text cell"
+    got = [tuple(record[f] for f in INDICATOR_FIELDS[1:] if f != "page") for record in document.indicators]
+    assert got == indicators
+    assert {record["document_id"] for record in document.indicators} == {document.document_id}
+    assert document.table_format == name
+    assert document.department_name == seed["document"]["department"]  # a printed code is not part of it
+    assert document.fiscal_year == cards.YEARS[name]
+    assert document.amount_unit == ("元" if name == "indicator_table" else "万元")
+    assert document.table_chars == document.cell_chars > 0
+
+
+def test_project_cards_in_another_layout_read_the_same(tmp_path: Path, seed: dict) -> None:
+    """Another typesetter: landscape, a larger font, the title on the first page only, a page of plain text
+    between two cards, and the book's next table (with an indicator grid of its own) right after the cards."""
+    style = GridStyle(landscape=True, font_size=9.5, title_on_every_page=False, min_rows_on_page=2)
+    path = cards.render_project_cards(seed, tmp_path / "cards.pdf", style=style, note_after=2, department_table=True)
+    data = path.read_bytes()
+    [document] = read_other_format(data, page_texts(data)) or []
+    rows, indicators = expected("project_card", seed)
+    assert [(row.kind, *row.cells[:6]) for row in document.rows] == rows
+    assert [tuple(r[f] for f in INDICATOR_FIELDS[1:] if f != "page") for r in document.indicators] == indicators
+    assert document.table_chars == document.cell_chars
+    note_page = next(n for n, text in enumerate(page_texts(data), start=1) if "本页无表格" in text)
+    assert note_page not in document.table_pages
+    assert len(page_texts(data)) not in document.table_pages, "the next table of the book is not a continuation"
+    assert document.title_year == cards.YEARS["project_card"]
+
+
+def test_period_cards_with_both_values_fill_period_and_annual_targets(tmp_path: Path, seed: dict) -> None:
+    """A period card printing the 实施期 value beside the annual one: the first to ``period_target``. Two of the
+    seed's projects have period values that differ from the annual ones."""
+    data = cards.render_period_cards(seed, tmp_path / "period.pdf", per_unit=1, period_values=True).read_bytes()
+    [document] = read_other_format(data, page_texts(data)) or []
+    printed = [i for p in cards.period_card_content(seed, per_unit=1) for i in p.indicators]
+    got = [(r["indicator_name"], r["period_target"], r["annual_target"]) for r in document.indicators]
+    assert got == [(i.name, i.period_value, i.value) for i in printed]
+    assert any(period != annual for _, period, annual in got)
+
+
+def test_cards_of_two_departments_in_one_file_are_two_documents(tmp_path: Path, seed: dict) -> None:
+    """A collected book (汇编): each department's cards are a table of the file, the second with its ``-t2`` id."""
+    content = cards.project_card_content(seed, per_unit=1)
+    other = "广州市荔湾区人民政府某某街道办事处"
+    content[2:] = [replace(p, department=other, unit=other) for p in content[2:]]
+    data = cards.render_project_cards(seed, tmp_path / "collected.pdf", content=content).read_bytes()
+    first, second = read_other_format(data, page_texts(data)) or []
+    assert (first.department_name, second.department_name) == (seed["document"]["department"], other)
+    assert second.document_id == f"{first.document_id}-t2" and second.table_ordinal == 2
+    assert [row.kind for row in second.rows] == ["funding_unit", "project", "project"]
+    assert {(r["document_id"], r["row_number"]) for r in second.indicators} == {
+        (second.document_id, "2"),
+        (second.document_id, "3"),
+    }
+    assert len(first.indicators) + len(second.indicators) == sum(len(p.indicators) for p in content)
+
+
+def test_the_features_are_in_the_fixtures(seed: dict, documents: dict[str, list[FormatDocument]]) -> None:
+    """The typesetting habits the readers must survive are really there (else exactness would prove little)."""
+    for name in ("project_card", "period_card"):
+        projects = [row for row in documents[name][0].rows if row.kind == "project"]
+        assert any(row.page_start < row.page_end for row in projects), f"{name}: a card continues on the next page"
+        assert max(Counter(row.page_start for row in projects).values()) >= 2, f"{name}: two cards share a page"
+    for name in ("project_card", "split_value_card", "indicator_table"):  # one unit row per printed unit
+        assert [row.kind for row in documents[name][0].rows].count("funding_unit") == len(seed["units"]), name
+    records = {name: docs[0].indicators for name, docs in documents.items()}
+    assert "≤**万元" in {r["annual_target"] for r in records["project_card"]}, "a template placeholder, as printed"
+    assert "2021-12-31" in {r["target_value"] for r in records["split_value_card"]}, "a serial date converted"
+    assert any(r["indicator_name"] == "" and r["level2_name"] for r in records["period_card"]), "empty level-2 rows"
+    assert "社会公众或服务对象满意度指标" in {r["level1_name"] for r in records["period_card"]}
+    table = documents["indicator_table"][0]
+    assert table.rows[1].cells[1] == f"{float(seed['units'][0]['projects'][0]['total']) * 10000:,.2f}", "元 as printed"
+    coded = documents["split_value_card"][0].rows[1].fields["主管部门"]
+    assert coded.startswith(f"({cards.DEPARTMENT_CODE})"), "the printed code is kept in the row's fields"
+
+
+def test_detection_names_each_format_and_leaves_the_packed_table_alone(
+    tmp_path: Path, seed: dict, books: dict[str, Path]
+) -> None:
+    for name in cards.RENDERERS:
+        found = detect_file(page_texts(books[name].read_bytes()))
+        assert found.format_name == name
+        assert found.table_pages[0] == 1
+    for variant in PACKED_VARIANTS:  # the packed layouts whose labels or pages differ most go to the packed reader
+        options = VARIANTS[variant]
+        data = render_book(seed, tmp_path / f"{variant}.pdf", **options).read_bytes()
+        assert detect_file(page_texts(data)).format_name == "packed_indicator_table", variant
+        assert read_other_format(data, page_texts(data)) is None, variant
+    assert detect("部门整体支出绩效目标表 项目名称 总计 绩效目标 绩效指标").format_name is None
+    assert not detect("本表反映本部门2024年项目支出绩效目标。").looks_like_a_target_table
+
+
+def test_unknown_format_is_refused_with_its_reason(books: dict[str, Path]) -> None:
+    data = books["unknown"].read_bytes()
+    with pytest.raises(ExtractionError) as refused:
+        read_other_format(data, page_texts(data))
+    assert refused.value.code == "unknown_format"
+    assert "none of the readers knows" in refused.value.reason
+    assert "主管部门" in refused.value.reason and "\n" not in refused.value.reason
+    assert refused.value.page == 1
+
+
+def test_text_outside_the_cards_is_refused_not_dropped(tmp_path: Path, seed: dict) -> None:
+    path = cards.render_project_cards(seed, tmp_path / "note.pdf", per_unit=1, footnote="注：本表金额含上年结转。")
+    data = path.read_bytes()
+    with pytest.raises(ExtractionError) as refused:
+        read_other_format(data, page_texts(data))
+    assert refused.value.code == "stray_text"
+    assert "注：本表金额含上年结转" in refused.value.reason
+
+
+def test_explain_says_which_format_on_which_pages_or_why_none(books: dict[str, Path]) -> None:
+    pages = len(page_texts(books["period_card"].read_bytes()))
+    known = "\n".join(explain(books["period_card"]))
+    assert "format: period_card on pages 1-" in known
+    assert "page 1: period_card (labels 项目支出名称" in known
+    assert f"page {pages}: no labels of its own: read as the table's continuation if it holds a grid" in known
+    assert f", pages 1-{pages}): 11 projects" in known
+    command = [sys.executable, "-m", "extract", "--explain", str(books["unknown"])]
+    unknown = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
+    assert unknown.returncode == 1 and not unknown.stderr
+    assert "page 1: no format (nearest project_card" in unknown.stdout
+    assert "missing 主管部门、实施单位、年度资金总额" in unknown.stdout
+    assert "no format: a performance-target table in a format none of the readers knows" in unknown.stdout
+
+
+def test_indicator_records_are_written_as_a_raw_seed(
+    tmp_path: Path, documents: dict[str, list[FormatDocument]]
+) -> None:
+    everything = [document for docs in documents.values() for document in docs]
+    write_seeds(tmp_path, everything, [])
+    with (tmp_path / "raw_indicator_rows.csv").open(encoding="utf-8") as handle:
+        records = list(csv.DictReader(handle))
+    assert tuple(records[0]) == INDICATOR_FIELDS
+    assert len(records) == sum(len(d.indicators) for d in everything)
+    with (tmp_path / "raw_table_rows.csv").open(encoding="utf-8") as handle:
+        rows = {(r["document_id"], r["row_number"]): r for r in csv.DictReader(handle)}
+    assert all(rows[(r["document_id"], r["row_number"])]["row_kind"] == "project" for r in records)
