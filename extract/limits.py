@@ -234,12 +234,15 @@ def _ended(limits: Limits, how: dict) -> dict:
     if how.get("timed_out"):
         return timeout_refusal(limits)
     returncode = how.get("returncode", 0)
-    if returncode in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV, -signal.SIGBUS, -signal.SIGTRAP):
+    if returncode in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGBUS):
         # A C library that cannot allocate under the address-space cap aborts (pdfium does), and the kernel's
         # out-of-memory killer sends SIGKILL: the file needed more memory than it was given.
         return memory_refusal(limits)
-    reason = f"the reader stopped reading this file (exit status {returncode})"
-    return entry_for(ExtractionError(reason, code="reader_failed", stage=LIMITS_STAGE))
+    ending = f"exit status {returncode}"
+    if returncode < 0:
+        ending = f"signal {signal.Signals(-returncode).name if -returncode in signal.valid_signals() else -returncode}"
+    reason = f"the PDF reader crashed on this file ({ending})"
+    return entry_for(ExtractionError(reason, code="reader_crashed", stage=LIMITS_STAGE))
 
 
 def measure_file(path: Path, limits: Limits) -> tuple[dict, int]:

@@ -167,6 +167,8 @@ def screen(data: bytes, budget: Budget) -> None:
     return quietly otherwise, including when pdfminer cannot parse it (the reader then says why)."""
     try:
         document = PDFDocument(PDFParser(io.BytesIO(data)))
+    except MemoryError:
+        raise
     except Exception:  # not parseable, encrypted with a password, …: the reader's refusal names it
         return
     try:

@@ -174,3 +174,17 @@ def test_limits_are_set_from_make() -> None:
     ).stdout
     assert "--file-timeout 7 --file-memory 300M" in command
     assert (parse_size("300M"), parse_size("1G"), parse_size("1.5GiB")) == (300 << 20, 1 << 30, 3 << 29)
+
+
+def test_running_out_of_memory_inside_the_layout_engine_is_the_memory_limit(
+    hostile_dir: tuple[Path, dict[str, str]],
+) -> None:
+    """pdfplumber wraps pdfminer's MemoryError: still reported as the memory limit, never as a damaged page."""
+    folder, _ = hostile_dir
+    memory = 160 << 20
+    run = _measured(
+        sys.executable, "-c", READ_WITHOUT_BUDGET, f"{FILE_TIMEOUT:g}", str(memory), str(folder / "dense_text_page.pdf")
+    )
+    refused = json.loads(run["stdout"])["entry"]["refused"]
+    assert (refused["code"], refused["reason"]) == ("memory_limit", "needed more than 160 MiB")
+    assert run["peak"] < memory + MARGIN, format_size(run["peak"])
