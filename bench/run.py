@@ -94,15 +94,14 @@ def worker_ratio(corpus: Path, books: list[Path]) -> float:
     return one / two
 
 
-def worker_memory(seed: dict) -> tuple[float, int]:
-    """(m): seconds and peak resident memory of the one worker reading a book with a 500-page table, under the
-    default limits."""
+def worker_memory(seed: dict) -> tuple[float, int, str]:
+    """(m): seconds and peak resident memory of the one worker reading a book with a 500-page table under the
+    default limits, and the refusal if it was refused (its peak is then the limit's)."""
     path = big_table_book(seed, REPO / "bench" / "corpus" / "big")
     start = time.perf_counter()
     entry, peak = measure_file(path, DEFAULT_LIMITS)
-    if "document" not in entry:
-        raise SystemExit(f"bench: the 500-page table was refused: {entry['refused']['reason']}")
-    return time.perf_counter() - start, peak
+    refused = entry.get("refused") or {}
+    return time.perf_counter() - start, peak or DEFAULT_LIMITS.file_memory, refused.get("reason", "")
 
 
 def _process_tree_rss(root: int) -> int:
@@ -193,9 +192,11 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((f"(e) peak RSS, cold build of {len(books)} books", f"{gib:.2f} GiB", "< 2 GiB", gib < 2))
 
     if "m" in measures:
-        seconds, peak = worker_memory(seed)
+        seconds, peak, refused = worker_memory(seed)
         mib = peak / 2**20
-        rows.append((f"(m) one worker, 500-page table ({seconds:.0f} s)", f"{mib:.0f} MiB", "< 500 MiB", mib < 500))
+        value = f"{mib:.0f} MiB" + (f" (refused: {refused})" if refused else "")
+        met = mib < 500 and not refused
+        rows.append((f"(m) one worker, 500-page table ({seconds:.0f} s)", value, "< 500 MiB", met))
 
     print(f"\njixiao benchmark, {date.today()}, {len(books)} books, {args.subset} timed for (a)/(b)")
     print("| figure | measured | target | met |\n| --- | --- | --- | --- |")
