@@ -155,8 +155,8 @@ class _Worker:
         try:
             self.process.stdin.write(json.dumps(request).encode() + b"\n")
             self.process.stdin.flush()
-        except BrokenPipeError:
-            return None, {"returncode": self.stop()}
+        except BrokenPipeError:  # it died before this file (killed from outside): not the file's doing
+            return None, {"unsent": True, "returncode": self.stop()}
         reply = self._reply(time.monotonic() + limits.file_timeout)
         if reply is None:
             return None, {"timed_out": self.timed_out, "returncode": self.stop()}
@@ -192,6 +192,9 @@ class _Pool:
 
     def take(self, memory: int) -> _Worker:
         with self.lock:
+            for worker in [w for w in self.idle if w.process.poll() is not None]:
+                self.idle.remove(worker)  # ended while idle (its parent's watchdog, an operator): replaced
+                worker.stop()
             for worker in self.idle:
                 if worker.memory == memory:
                     self.idle.remove(worker)
@@ -250,6 +253,9 @@ def measure_file(path: Path, limits: Limits) -> tuple[dict, int]:
     0 when it was killed)."""
     worker = _POOL.take(limits.file_memory)
     reply, how = worker.read(path, limits)
+    if reply is None and how.get("unsent"):
+        worker = _Worker(limits.file_memory)
+        reply, how = worker.read(path, limits)
     if reply is None:
         return _ended(limits, how), 0
     if reply.get("retire"):
