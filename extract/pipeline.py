@@ -19,7 +19,7 @@ from pathlib import Path
 from .cache import Cache, content_hash, result_of
 from .document import Overrides, place
 from .gate import preload, validate
-from .limits import DEFAULT_LIMITS, Limits, read_under_limits, reusable, warm
+from .limits import DEFAULT_LIMITS, Limits, close_workers, read_under_limits, reusable, warm
 from .model import Document, ExtractionError, Quarantined
 from .seeds import write_seeds
 
@@ -84,13 +84,17 @@ def extract_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict:
 
 
 def _extract_all(paths: list[Path], jobs: int, limits: Limits = DEFAULT_LIMITS) -> Iterator[tuple[Path, dict]]:
-    """Each file read under limits; with several jobs, threads wait on that many worker processes."""
-    if jobs <= 1 or len(paths) <= 1:
-        yield from ((path, extract_file(path, limits)) for path in paths)
-        return
-    warm(limits, min(jobs, len(paths)))
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        yield from zip(paths, pool.map(partial(extract_file, limits=limits), paths), strict=True)
+    """Each file read under limits; with several jobs, threads wait on that many worker processes. The workers
+    end with the extraction, so that the gate and dbt have their memory."""
+    try:
+        if jobs <= 1 or len(paths) <= 1:
+            yield from ((path, extract_file(path, limits)) for path in paths)
+            return
+        warm(limits, min(jobs, len(paths)))
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            yield from zip(paths, pool.map(partial(extract_file, limits=limits), paths), strict=True)
+    finally:
+        close_workers()
 
 
 class Log:
