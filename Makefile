@@ -37,7 +37,8 @@ $(VENV)/.installed: requirements.txt
 
 build: $(VENV)/.installed
 	$(BIN)/python -m scripts.build --pdf-dir $(PDF_DIR) --warehouse $(WAREHOUSE) --raw-seeds $(RAW_SEEDS) \
-		--reports $(REPORTS) --feeds $(FEEDS) --cache $(CACHE) -j $(JOBS)
+		--reports $(REPORTS) --feeds $(FEEDS) --cache $(CACHE) -j $(JOBS) \
+		$(if $(FILE_TIMEOUT),--file-timeout $(FILE_TIMEOUT)) $(if $(FILE_MEMORY),--file-memory $(FILE_MEMORY))
 
 # Parquet feeds of every contracted mart, hive-partitioned by fiscal year (make build writes them too).
 feeds: $(VENV)/.installed

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import copy
 import random
+from contextlib import closing
 from pathlib import Path
+
+import pypdfium2 as pdfium
 
 from synth.budget_book import Layout, embedded_font, render_book
 from synth.editions import with_totals
@@ -41,3 +44,28 @@ def make_corpus(seed: dict, folder: Path, books: int) -> list[Path]:
             partial.rename(path)
         paths.append(path)
     return paths
+
+
+def big_table_book(seed: dict, folder: Path, table_pages: int = 500) -> Path:
+    """One book whose table runs to about ``table_pages`` pages (issue 9: a 500-page table in one worker):
+    the seed's funding units repeated under new names, totals recomputed, the embedded font as in the corpus.
+    Kept in ``folder`` between runs."""
+    path = folder / f"table_{table_pages}_pages.pdf"
+    if path.exists():
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
+    layout = Layout(font=embedded_font())
+    probe = render_book(seed, folder / ".probe.pdf", layout, cover=False)
+    with closing(pdfium.PdfDocument(probe)) as pdf:
+        seed_pages = len(pdf)
+    probe.unlink()
+    book = copy.deepcopy(seed)
+    book["units"] = []
+    for copy_number in range(-(-table_pages // seed_pages)):
+        for unit in copy.deepcopy(seed["units"]):
+            unit["name"] = f"{unit['name']}第{copy_number + 1:03d}分部"
+            book["units"].append(unit)
+    partial = path.with_name(f".{path.name}.partial")
+    render_book(with_totals(book), partial, layout, whole_book=True, other_pages=20)
+    partial.rename(path)
+    return path

@@ -12,6 +12,7 @@ import os
 import sys
 from pathlib import Path
 
+from .limits import add_limit_arguments, limits_from
 from .pipeline import Shard, run
 
 
@@ -28,11 +29,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=Path("build/cache"), help="extraction cache folder")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: cores)")
     parser.add_argument("--shard", type=Shard.parse, help="i/n: extract only this deterministic share of the files")
+    add_limit_arguments(parser)
     args = parser.parse_args(argv)
     if not args.pdf_dir.is_dir():
         print(f"error: {args.pdf_dir} is not a folder", file=sys.stderr)
         return 2
-    outcome = run(args.pdf_dir, args.out_dir, args.reports, args.cache, args.jobs, args.shard)
+    outcome = run(args.pdf_dir, args.out_dir, args.reports, args.cache, args.jobs, args.shard, limits_from(args))
     print(f"{outcome.summary()} -> {args.out_dir}")
     return 1 if outcome.quarantined else 0
 

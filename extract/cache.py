@@ -57,13 +57,15 @@ class Cache:
 def entry_for(result: Document | ExtractionError) -> dict:
     if isinstance(result, Document):
         return {"document": asdict(result)}
-    return {"refused": {"reason": result.reason, "page": result.page, "code": result.code}}
+    return {"refused": {"reason": result.reason, "page": result.page, "code": result.code, "stage": result.stage}}
 
 
 def result_of(entry: dict) -> Document | ExtractionError:
     if "refused" in entry:
         refused = entry["refused"]
-        return ExtractionError(refused["reason"], refused["page"], refused.get("code", "unreadable"))
+        return ExtractionError(
+            refused["reason"], refused["page"], refused.get("code", "unreadable"), refused.get("stage", "read")
+        )
     fields = dict(entry["document"])
     fields["rows"] = [TableRow(**row) for row in fields["rows"]]
     return Document(**fields)

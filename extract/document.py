@@ -100,15 +100,28 @@ class TableRead:
         self.table_chars += result.table_chars
 
 
+def _reraise_out_of_memory(error: BaseException) -> None:
+    """pdfplumber wraps pdfminer's errors, running out of memory included: that is no damaged page but the
+    per-file memory limit's to report (``extract.limits``)."""
+    cause: BaseException | None = error
+    for _ in range(8):
+        if cause is None:
+            return
+        if isinstance(cause, MemoryError):
+            raise MemoryError from None
+        cause = cause.__cause__ or cause.__context__
+
+
 def _read_table(data: bytes, candidates: list[int]) -> TableRead:
     table = TableRead()
     with pdfplumber.open(io.BytesIO(data)) as plumber:
         for index in candidates:
             try:
                 table.add_page(plumber.pages[index], index + 1)
-            except ExtractionError:
+            except (ExtractionError, MemoryError):  # out of memory is the limits' to report, not a damaged page
                 raise
             except Exception as error:  # pdfminer's own failure on a malformed page
+                _reraise_out_of_memory(error)
                 reason = f"unreadable page content ({type(error).__name__}: {str(error)[:80]})"
                 raise ExtractionError(reason, index + 1, "damaged_pdf") from None
     return table
@@ -130,9 +143,10 @@ def read_document(data: bytes) -> Document:
 
     try:
         table = _read_table(data, candidates)
-    except ExtractionError:
+    except (ExtractionError, MemoryError):
         raise
     except Exception as error:  # pdfminer failing to open the document itself
+        _reraise_out_of_memory(error)
         raise ExtractionError(
             f"the PDF cannot be read ({type(error).__name__}: {str(error)[:80]})", code="damaged_pdf"
         ) from None

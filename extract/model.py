@@ -21,13 +21,15 @@ TOTAL_COLUMN = COLUMNS.index("total_amount")
 
 class ExtractionError(Exception):
     """A file that cannot be read as this table. The message is one line meant for people; ``code`` is the
-    stable ``reason_code`` of the quarantine reason schema (docs/architecture.md)."""
+    stable ``reason_code`` of the quarantine reason schema (docs/architecture.md); ``stage`` is ``read``, or
+    ``limits`` for a file refused for its size, time or memory before it was read (``extract.limits``)."""
 
-    def __init__(self, reason: str, page: int | None = None, code: str = "unreadable") -> None:
+    def __init__(self, reason: str, page: int | None = None, code: str = "unreadable", stage: str = "read") -> None:
         super().__init__(reason)
         self.reason = reason
         self.page = page
         self.code = code
+        self.stage = stage
 
     def __str__(self) -> str:
         return self.reason if self.page is None else f"page {self.page}: {self.reason}"

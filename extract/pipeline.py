@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import logging
 import sys
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from .cache import Cache, content_hash, entry_for, result_of
-from .document import Overrides, place, read_document
+from .cache import Cache, content_hash, result_of
+from .document import Overrides, place
 from .gate import preload, validate
+from .limits import DEFAULT_LIMITS, Limits, close_workers, read_under_limits, reusable, warm
 from .model import Document, ExtractionError, Quarantined
 from .seeds import write_seeds
 
@@ -76,25 +77,24 @@ def pdf_files(pdf_dir: Path, shard: Shard | None = None) -> list[Path]:
     return [p for p in files if shard is None or shard.holds(p)]
 
 
-def extract_file(path: Path) -> dict:
-    """Worker: read one PDF into a cache entry. Never raises: a file that cannot be read is refused."""
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # damaged files are reported once, by us
+def extract_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict:
+    """Read one PDF into a cache entry, in a spawned worker under the per-file limits (``extract.limits``).
+    Never raises: a file that cannot be read, or is over a limit, is refused."""
+    return read_under_limits(path, limits)
+
+
+def _extract_all(paths: list[Path], jobs: int, limits: Limits = DEFAULT_LIMITS) -> Iterator[tuple[Path, dict]]:
+    """Each file read under limits; with several jobs, threads wait on that many worker processes. The workers
+    end with the extraction, so that the gate and dbt have their memory."""
     try:
-        return entry_for(read_document(path.read_bytes()))
-    except ExtractionError as error:
-        return entry_for(error)
-    except Exception as error:  # a PDF library's own failure on a malformed file
-        return entry_for(
-            ExtractionError(f"unreadable PDF ({type(error).__name__}: {str(error)[:120]})", code="damaged_pdf")
-        )
-
-
-def _extract_all(paths: list[Path], jobs: int) -> Iterator[tuple[Path, dict]]:
-    if jobs <= 1 or len(paths) <= 1:
-        yield from ((path, extract_file(path)) for path in paths)
-        return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from zip(paths, pool.map(extract_file, paths, chunksize=1), strict=True)
+        if jobs <= 1 or len(paths) <= 1:
+            yield from ((path, extract_file(path, limits)) for path in paths)
+            return
+        warm(limits, min(jobs, len(paths)))
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            yield from zip(paths, pool.map(partial(extract_file, limits=limits), paths), strict=True)
+    finally:
+        close_workers()
 
 
 class Log:
@@ -135,20 +135,26 @@ def _describe(document: Document) -> str:
 
 
 def run(
-    pdf_dir: Path, out_dir: Path, reports_dir: Path, cache_dir: Path, jobs: int = 1, shard: Shard | None = None
+    pdf_dir: Path,
+    out_dir: Path,
+    reports_dir: Path,
+    cache_dir: Path,
+    jobs: int = 1,
+    shard: Shard | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Outcome:
     manifest = read_manifest(pdf_dir)
     cache = Cache(cache_dir)
     paths = pdf_files(pdf_dir, shard)
     hashes = {path: content_hash(path) for path in paths}
-    entries = {path: cache.load(hashes[path]) for path in paths}
+    entries = {path: reusable(cache.load(hashes[path]), limits) for path in paths}
     missing = [path for path in paths if entries[path] is None]
     outcome = Outcome(cached=len(paths) - len(missing), extracted=len(missing))
 
     if missing:
         preload()  # the gate's library loads while the books are read
     log = Log(len(missing))
-    for path, entry in _extract_all(missing, jobs):
+    for path, entry in _extract_all(missing, jobs, limits):
         cache.store(hashes[path], entry)
         entries[path] = entry
         result = result_of(entry)
@@ -162,7 +168,7 @@ def run(
     for path in paths:
         result = result_of(entries[path])
         if isinstance(result, ExtractionError):
-            outcome.quarantined.append(Quarantined(path.name, result.reason, result.page, "read", result.code))
+            outcome.quarantined.append(Quarantined(path.name, result.reason, result.page, result.stage, result.code))
             if path not in missing:
                 log.note(f"quarantined {path}: {result} (cached)", error=True)
         elif result.document_id in seen:

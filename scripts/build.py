@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from extract.limits import add_limit_arguments, limits_from
 from extract.pipeline import Shard, run
 from scripts import build_summary, write_feeds
 
@@ -72,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=Path("build/cache"))
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--shard", type=Shard.parse)
+    add_limit_arguments(parser)
     args = parser.parse_args(argv)
     warehouse = args.warehouse.resolve()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
@@ -79,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"make build: {args.pdf_dir} is not a folder", file=sys.stderr)
         return 2
 
-    outcome = run(args.pdf_dir, args.raw_seeds, args.reports, args.cache, args.jobs, args.shard)
+    outcome = run(args.pdf_dir, args.raw_seeds, args.reports, args.cache, args.jobs, args.shard, limits_from(args))
     print(outcome.summary())
     stamp = warehouse.with_name(f".{warehouse.name}.built-from")
     built_from = fingerprint(args.raw_seeds)
