@@ -12,6 +12,7 @@ import os
 import sys
 from pathlib import Path
 
+from .dask_engine import DEFAULT_CONNECT_TIMEOUT, Cluster, ClusterError
 from .pipeline import Shard, run
 
 
@@ -23,11 +24,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=Path("build/cache"), help="extraction cache folder")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: cores)")
     parser.add_argument("--shard", type=Shard.parse, help="i/n: extract only this deterministic share of the files")
+    parser.add_argument("--scheduler", help="tcp://HOST:PORT: read the books as tasks on this Dask cluster")
+    parser.add_argument(
+        "--scheduler-timeout", type=float, default=DEFAULT_CONNECT_TIMEOUT, help="seconds to reach the scheduler"
+    )
     args = parser.parse_args(argv)
     if not args.pdf_dir.is_dir():
         print(f"error: {args.pdf_dir} is not a folder", file=sys.stderr)
         return 2
-    outcome = run(args.pdf_dir, args.out_dir, args.reports, args.cache, args.jobs, args.shard)
+    cluster = Cluster(args.scheduler, args.scheduler_timeout) if args.scheduler else None
+    try:
+        outcome = run(args.pdf_dir, args.out_dir, args.reports, args.cache, args.jobs, args.shard, cluster)
+    except ClusterError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print(f"{outcome.summary()} -> {args.out_dir}")
     return 1 if outcome.quarantined else 0
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import Cache, content_hash, entry_for, result_of
+from .dask_engine import Cluster, extract_on_cluster
 from .document import Overrides, place, read_document
 from .gate import preload, validate
 from .model import Document, ExtractionError, Quarantined
@@ -89,7 +90,15 @@ def extract_file(path: Path) -> dict:
         )
 
 
-def _extract_all(paths: list[Path], jobs: int) -> Iterator[tuple[Path, dict]]:
+def extract_file_at(path: str) -> dict:
+    """``extract_file`` for a path given as text (what a cluster task receives)."""
+    return extract_file(Path(path))
+
+
+def _extract_all(paths: list[Path], jobs: int, cluster: Cluster | None = None) -> Iterator[tuple[Path, dict]]:
+    if cluster is not None:
+        yield from extract_on_cluster(paths, cluster, extract_file_at)
+        return
     if jobs <= 1 or len(paths) <= 1:
         yield from ((path, extract_file(path)) for path in paths)
         return
@@ -135,7 +144,13 @@ def _describe(document: Document) -> str:
 
 
 def run(
-    pdf_dir: Path, out_dir: Path, reports_dir: Path, cache_dir: Path, jobs: int = 1, shard: Shard | None = None
+    pdf_dir: Path,
+    out_dir: Path,
+    reports_dir: Path,
+    cache_dir: Path,
+    jobs: int = 1,
+    shard: Shard | None = None,
+    cluster: Cluster | None = None,
 ) -> Outcome:
     manifest = read_manifest(pdf_dir)
     cache = Cache(cache_dir)
@@ -148,7 +163,7 @@ def run(
     if missing:
         preload()  # the gate's library loads while the books are read
     log = Log(len(missing))
-    for path, entry in _extract_all(missing, jobs):
+    for path, entry in _extract_all(missing, jobs, cluster):
         cache.store(hashes[path], entry)
         entries[path] = entry
         result = result_of(entry)
