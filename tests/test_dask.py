@@ -3,12 +3,9 @@ gives exactly the raw seeds of the local process pool, and an unreachable schedu
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,42 +13,21 @@ import pytest
 
 from synth.budget_book import render_book
 from synth.editions import next_year_edition
+from tests.dask_cluster import local_cluster
 from tests.helpers import REPO, SAMPLE_PDF, raw_seeds_dir
 
 WORKERS = 2
-STARTUP_TIMEOUT = 90  # seconds for the scheduler and its workers to come up on a loaded CI machine
-
-
-def _dask(*arguments: str) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    command = [str(Path(sys.executable).with_name("dask")), *arguments]
-    return subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 @pytest.fixture(scope="module")
-def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def scheduler() -> Iterator[str]:
     """A local cluster: the scheduler on a free loopback port and two single-threaded workers."""
-    from distributed import Client
+    with local_cluster(WORKERS) as address:
+        from distributed import Client
 
-    scheduler_file = tmp_path_factory.mktemp("dask") / "scheduler.json"
-    common = ("--no-dashboard",)
-    processes = [_dask("scheduler", "--host", "127.0.0.1", "--port", "0", "--scheduler-file", str(scheduler_file))]
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while not scheduler_file.exists():
-            assert time.monotonic() < deadline, "the Dask scheduler did not start"
-            time.sleep(0.1)
-        address = json.loads(scheduler_file.read_text())["address"]
-        processes += [_dask("worker", address, "--nthreads", "1", "--nworkers", "1", *common) for _ in range(WORKERS)]
-        with Client(address, timeout=STARTUP_TIMEOUT) as client:
-            client.wait_for_workers(WORKERS, timeout=STARTUP_TIMEOUT)
+        with Client(address, timeout=30) as client:
             assert len(client.scheduler_info()["workers"]) == WORKERS
         yield address
-    finally:
-        for process in reversed(processes):
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=30)
 
 
 def _extract(pdf_dir: Path, *options: str) -> tuple[subprocess.CompletedProcess, dict[str, str]]:
