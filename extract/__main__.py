@@ -12,6 +12,7 @@ import os
 import sys
 from pathlib import Path
 
+from .dask_engine import DEFAULT_CONNECT_TIMEOUT, Cluster, ClusterError
 from .limits import add_limit_arguments, limits_from
 from .pipeline import Shard, run
 
@@ -30,11 +31,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: cores)")
     parser.add_argument("--shard", type=Shard.parse, help="i/n: extract only this deterministic share of the files")
     add_limit_arguments(parser)
+    parser.add_argument("--scheduler", help="tcp://HOST:PORT: read the books as tasks on this Dask cluster")
+    parser.add_argument(
+        "--scheduler-timeout", type=float, default=DEFAULT_CONNECT_TIMEOUT, help="seconds to reach the scheduler"
+    )
     args = parser.parse_args(argv)
     if not args.pdf_dir.is_dir():
         print(f"error: {args.pdf_dir} is not a folder", file=sys.stderr)
         return 2
-    outcome = run(args.pdf_dir, args.out_dir, args.reports, args.cache, args.jobs, args.shard, limits_from(args))
+    cluster = Cluster(args.scheduler, args.scheduler_timeout) if args.scheduler else None
+    try:
+        outcome = run(
+            args.pdf_dir, args.out_dir, args.reports, args.cache, args.jobs, args.shard, limits_from(args), cluster
+        )
+    except ClusterError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print(f"{outcome.summary()} -> {args.out_dir}")
     return 1 if outcome.quarantined else 0
 

@@ -17,6 +17,7 @@ from functools import partial
 from pathlib import Path
 
 from .cache import Cache, content_hash, result_of
+from .dask_engine import Cluster, extract_on_cluster
 from .document import Overrides, place
 from .gate import preload, validate
 from .limits import DEFAULT_LIMITS, Limits, close_workers, read_under_limits, reusable, warm
@@ -83,10 +84,21 @@ def extract_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict:
     return read_under_limits(path, limits)
 
 
-def _extract_all(paths: list[Path], jobs: int, limits: Limits = DEFAULT_LIMITS) -> Iterator[tuple[Path, dict]]:
-    """Each file read under limits; with several jobs, threads wait on that many worker processes. The workers
-    end with the extraction, so that the gate and dbt have their memory."""
+def extract_file_at(path: str, limits: Limits = DEFAULT_LIMITS) -> dict:
+    """``extract_file`` for a path given as text: what a Dask task receives. Each task reads its file under the
+    same limits in a worker process of its own, because Dask runs tasks in threads of its worker."""
+    return extract_file(Path(path), limits)
+
+
+def _extract_all(
+    paths: list[Path], jobs: int, limits: Limits = DEFAULT_LIMITS, cluster: Cluster | None = None
+) -> Iterator[tuple[Path, dict]]:
+    """Each file read under limits: on a Dask cluster when one is given, otherwise with threads waiting on
+    ``jobs`` worker processes. The workers end with the extraction, so that the gate and dbt have their memory."""
     try:
+        if cluster is not None:
+            yield from extract_on_cluster(paths, cluster, partial(extract_file_at, limits=limits))
+            return
         if jobs <= 1 or len(paths) <= 1:
             yield from ((path, extract_file(path, limits)) for path in paths)
             return
@@ -142,6 +154,7 @@ def run(
     jobs: int = 1,
     shard: Shard | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    cluster: Cluster | None = None,
 ) -> Outcome:
     manifest = read_manifest(pdf_dir)
     cache = Cache(cache_dir)
@@ -154,7 +167,7 @@ def run(
     if missing:
         preload()  # the gate's library loads while the books are read
     log = Log(len(missing))
-    for path, entry in _extract_all(missing, jobs, limits):
+    for path, entry in _extract_all(missing, jobs, limits, cluster):
         cache.store(hashes[path], entry)
         entries[path] = entry
         result = result_of(entry)
