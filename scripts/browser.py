@@ -57,6 +57,7 @@ class Chromium:
         arguments = [path, "--headless", "--remote-debugging-pipe", f"--user-data-dir={self.profile}"]
         arguments += ["--no-first-run", "--no-default-browser-check", "--disable-gpu", "--hide-scrollbars"]
         arguments += ["--disable-extensions", "--disable-background-networking", "--disable-sync"]
+        arguments += ["--disable-dev-shm-usage"]  # containers often have a tiny /dev/shm
         arguments += [f"--window-size={width},{DEFAULT_HEIGHT}", "--force-device-scale-factor=1"]
         if os.geteuid() == 0:
             arguments.append("--no-sandbox")  # Chromium refuses to run as root with its sandbox
@@ -110,6 +111,22 @@ class Chromium:
             self.events += self.receive(deadline - time.monotonic())
         return any(event.get("method") == method for event in self.events)
 
+    def wait_for_network_idle(self, session: str, timeout: float) -> None:
+        """Until every request the page started has finished or failed: on a busy machine a failed image can be
+        reported after the load event."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            started, ended = set(), set()
+            for event in (e for e in self.events if e.get("sessionId") == session):
+                if event.get("method") == "Network.requestWillBeSent":
+                    started.add(event["params"]["requestId"])
+                elif event.get("method") in ("Network.loadingFinished", "Network.loadingFailed"):
+                    ended.add(event["params"]["requestId"])
+            if started <= ended:
+                return
+            self.events += self.receive(min(0.2, deadline - time.monotonic()))
+        raise TimeoutError(f"requests still pending after {timeout:.0f} s")
+
     def listen(self, seconds: float) -> None:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
@@ -125,6 +142,7 @@ class Chromium:
         self.send("Page.navigate", {"url": url}, session=session)
         if not self.wait_for("Page.loadEventFired", DEFAULT_TIMEOUT):
             raise TimeoutError(f"{url} did not finish loading within {DEFAULT_TIMEOUT:.0f} s")
+        self.wait_for_network_idle(session, DEFAULT_TIMEOUT)
         self.listen(DEFAULT_SETTLE)
         failed, errors = [], []
         for event in (e for e in self.events if e.get("sessionId") == session):

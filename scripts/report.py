@@ -21,7 +21,7 @@ import duckdb
 
 from scripts.analysts import ChangedOnly, content_hash, department_years, file_stem, query, zh_labels
 
-REPORT_FORMAT = "jixiao-report-1"  # part of every page's content hash: bump it when the layout below changes
+REPORT_FORMAT = "jixiao-report-2"  # part of every page's content hash: bump it when the layout below changes
 DEFAULT_CHART_WIDTH = 760
 DEFAULT_LABEL_WIDTH = 300
 DEFAULT_BAR_HEIGHT = 22
@@ -212,6 +212,12 @@ def department_page(connection: duckdb.DuckDBPyConnection, fiscal_year: int, dep
     return page(title, "\n".join(body)), digest
 
 
+def yoy_counts(item: dict) -> list[str]:
+    """New, discontinued and re-priced projects; a dash in a department's first loaded year (nothing to compare)."""
+    columns = ("new_project_count", "discontinued_project_count", "changed_project_count")
+    return ["—" if item["prior_fiscal_year"] is None else str(item[column]) for column in columns]
+
+
 def index_page(summaries: list[tuple], columns: list[str]) -> tuple[str, str]:
     labels = zh_labels()
     digest = content_hash([REPORT_FORMAT, summaries])
@@ -223,9 +229,8 @@ def index_page(summaries: list[tuple], columns: list[str]) -> tuple[str, str]:
             "<tr>"
             f'<td>{item["fiscal_year"]}</td><td><a href="{escape(link)}">{escape(item["department_name"])}</a></td>'
             f'<td class="n">{amount(item["total_amount"])}</td><td class="n">{item["project_count"]}</td>'
-            f'<td class="n">{item["new_project_count"]}</td><td class="n">{item["discontinued_project_count"]}</td>'
-            f'<td class="n">{item["changed_project_count"]}</td>'
-            f'<td class="n">{share(item["quantified_target_share"])}</td><td class="n">{item["flag_count"] or 0}</td>'
+            + "".join(f'<td class="n">{changes}</td>' for changes in yoy_counts(item))
+            + f'<td class="n">{share(item["quantified_target_share"])}</td><td class="n">{item["flag_count"] or 0}</td>'
             "</tr>"
         )
     headers = [labels["fiscal_year"], labels["department_name"], f"{labels['total_amount']}（万元）"]
@@ -234,7 +239,7 @@ def index_page(summaries: list[tuple], columns: list[str]) -> tuple[str, str]:
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     chart = bar_chart(
         [
-            (f"{item['department_name']} {item['fiscal_year']}", float(item["total_amount"] or 0), BAR_COLOUR)
+            (f"{item['fiscal_year']} {item['department_name']}", float(item["total_amount"] or 0), BAR_COLOUR)
             for item in items
         ],
         "各部门各年度预算（万元）",
