@@ -70,3 +70,27 @@ sample: $(VENV)/.installed
 
 clean:
 	rm -rf target logs build warehouse reports feeds bench/corpus
+
+# For analysts (README "For analysts"): the warehouse read-only in the DuckDB shell (duckdb-cli, a 1.x reader,
+# which opens it because it is written in v1.2.0 storage; `select * from 项目` works through the search path),
+# the Excel workbooks and the HTML report (make build writes both; these rewrite the changed ones only).
+.PHONY: shell excel report browser-deps
+shell: $(VENV)/.installed
+	$(BIN)/duckdb -readonly -cmd "set search_path = 'marts,marts_zh'" $(WAREHOUSE)
+
+excel: $(VENV)/.installed
+	$(BIN)/python -m scripts.excel $(WAREHOUSE) $(REPORTS)/excel
+
+report: $(VENV)/.installed
+	$(BIN)/python -m scripts.report $(WAREHOUSE) $(REPORTS)
+	@echo "report: $(abspath $(REPORTS))/index.html"
+
+# The report's browser test needs headless Chromium and a CJK font: the distribution's packages, installed
+# here when missing (CI is a clean machine).
+browser-deps:
+	@if ! command -v chromium >/dev/null || ! fc-list :lang=zh | grep -q .; then \
+		$$(test "$$(id -u)" = 0 || echo sudo) apt-get update -qq && \
+		$$(test "$$(id -u)" = 0 || echo sudo) env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq chromium fonts-noto-cjk; fi
+
+test: browser-deps

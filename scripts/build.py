@@ -20,7 +20,7 @@ import duckdb
 
 from extract.limits import add_limit_arguments, limits_from
 from extract.pipeline import Shard, run
-from scripts import build_summary, write_feeds
+from scripts import analysts, build_summary, write_feeds
 
 PROJECT = Path(__file__).resolve().parents[1]
 PROJECT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/dbt")
@@ -101,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             publish(building, warehouse)
             stamp.write_text(built_from)
             write_feeds.main(warehouse, PROJECT / "target" / "manifest.json", args.feeds)
+            analysts.write(warehouse, args.reports)  # Excel workbooks and the HTML report, changed ones only
     build_summary.main(warehouse, PROJECT / "target" / "run_results.json", args.raw_seeds)
     if status:
         return status

@@ -1,0 +1,22 @@
+{{ config(alias='项目质量') }}
+
+with
+
+quality as (
+
+    select * from {{ ref('mart_project_target_quality') }}
+
+),
+
+final as (
+
+    select
+        {{- zh_columns([
+            'fiscal_year', 'department_name', 'unit_name', 'project_name', 'total_amount', 'indicator_count',
+            'target_count', 'quantified_target_count', 'quantified_target_share', 'flag_count', 'project_id',
+        ]) }}
+    from quality
+
+)
+
+select * from final

@@ -1,0 +1,120 @@
+"""What the Excel workbooks and the report share: the Chinese column names, the department-years to write,
+Windows-safe file names, and rewriting a file only when its content changed.
+
+``write(warehouse, reports)`` is the one step ``make build`` runs after publishing the warehouse: it writes
+``REPORTS/excel/*.xlsx`` and ``REPORTS/index.html`` with one page per department-year. Both read the published
+warehouse read-only, so an analyst holding it open is never disturbed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from functools import cache
+from pathlib import Path
+from typing import TypedDict
+
+import duckdb
+import yaml
+
+PROJECT = Path(__file__).resolve().parents[1]
+QUERIES = PROJECT / "report" / "queries"
+DEFAULT_MAX_NAME_CHARS = 120  # file names stay well inside Windows' 260-character path limit
+ALL_DEPARTMENTS = "全部部门"
+MANIFEST_NAME = ".content-hashes.json"
+WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
+class DepartmentYear(TypedDict):
+    department_name: str
+    fiscal_year: int
+
+
+@cache
+def zh_labels() -> dict[str, str]:
+    """English mart column → Chinese name, from var('zh_column_labels') in dbt_project.yml (the marts_zh views
+    are named by the same var, so a header, a label and a view column always agree)."""
+    project = yaml.safe_load((PROJECT / "dbt_project.yml").read_text(encoding="utf-8"))
+    return dict(project["vars"]["zh_column_labels"])
+
+
+@cache
+def english_names() -> dict[str, str]:
+    """Chinese column name of a marts_zh view → the mart column it renames."""
+    return {label: column for column, label in zh_labels().items()}
+
+
+def query(name: str) -> str:
+    """The text of a query kept in report/queries/<name>.sql."""
+    return (QUERIES / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def department_years(connection: duckdb.DuckDBPyConnection) -> list[DepartmentYear]:
+    rows = connection.execute(query("department_years")).fetchall()
+    return [DepartmentYear(department_name=department, fiscal_year=year) for department, year in rows]
+
+
+def safe_name(text: str, max_chars: int = DEFAULT_MAX_NAME_CHARS) -> str:
+    """A file or sheet name that Windows, macOS and Linux all accept: no <>:"/\\|?* or control characters,
+    no trailing dot or space, not a reserved device name (CON, NUL, COM1…), not too long."""
+    text = unicodedata.normalize("NFC", text)
+    text = re.sub(r'[<>:"/\\|?*\x00-\x1f\x7f\[\]]', "_", text).strip().rstrip(". ")
+    text = text[:max_chars].rstrip(". ") or "_"
+    return f"_{text}" if text.split(".")[0].upper() in WINDOWS_RESERVED else text
+
+
+def file_stem(fiscal_year: int, department_name: str | None) -> str:
+    return safe_name(f"{fiscal_year}_{department_name or ALL_DEPARTMENTS}")
+
+
+def content_hash(parts: Iterable[object]) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(repr(part).encode())
+        digest.update(b"\x1e")
+    return digest.hexdigest()
+
+
+class ChangedOnly:
+    """Rewrites a file of a folder only when the hash of what it shows changed, remembering the hashes in
+    ``<folder>/.content-hashes.json``; files it wrote earlier and not this time (a department-year that left the
+    warehouse) are removed. Each file is written beside its target and renamed over it, so a reader never opens
+    half a file."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.manifest = folder / MANIFEST_NAME
+        self.previous: dict[str, str] = json.loads(self.manifest.read_text()) if self.manifest.exists() else {}
+        self.current: dict[str, str] = {}
+        self.written: list[str] = []
+
+    def write(self, name: str, digest: str, writer: Callable[[Path], None]) -> bool:
+        """Call ``writer(partial_path)`` and rename the result to ``name`` unless it is unchanged."""
+        target = self.folder / name
+        self.current[name] = digest
+        if self.previous.get(name) == digest and target.exists():
+            return False
+        partial = target.with_name(f".{target.name}.partial")
+        writer(partial)
+        partial.replace(target)
+        self.written.append(name)
+        return True
+
+    def finish(self) -> None:
+        for name in set(self.previous) - set(self.current):
+            (self.folder / name).unlink(missing_ok=True)
+        partial = self.manifest.with_name(f"{MANIFEST_NAME}.partial")
+        partial.write_text(json.dumps(self.current, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+        partial.replace(self.manifest)
+
+
+def write(warehouse: Path, reports: Path) -> None:
+    """The analysts' files of ``make build``: Excel workbooks and the HTML report, changed ones only."""
+    from scripts import excel, report
+
+    excel.write_workbooks(warehouse, reports / "excel")
+    report.write_report(warehouse, reports)
