@@ -108,8 +108,10 @@ class TableRead:
         if header is None and self.header is None:
             raise ExtractionError("a page of the table without its column header row", number, "no_header_row")
         headerless = header is None
+        columns = header or replace(self.header, top=float("-inf"), bottom=float("-inf"))  # type: ignore[type-var]
+        department = self.department or self._department_in(lines)
         try:
-            result = page_rows(page, header or self.header, number, self.department, headerless=headerless)  # type: ignore[arg-type]
+            result = page_rows(page, columns, number, department, headerless=headerless)
         except ExtractionError as error:
             if tentative:
                 return False
@@ -121,7 +123,7 @@ class TableRead:
         if header is not None:
             zone_top = self._title_top(page, title) if not self.rows else float("-inf")
             above = [c for c in page.chars if zone_top <= c["top"] < header.top - 0.5 and c["text"].strip()]
-            result.stray = header_zone_stray(above, self.department or self._department_in(lines)) + result.stray
+            result.stray = header_zone_stray(above, department) + result.stray
         if result.stray:
             stray = cell_text(result.stray)[:40]
             raise ExtractionError(

@@ -95,9 +95,9 @@ def _page_furniture(chars: list[dict], department: str, leading: bool) -> set[in
     name, set apart from the table by more than a line's height."""
     lines = text_lines(chars)
     furniture: set[int] = set()
-    while len(lines) >= 2:
-        last, previous = lines[-1], lines[-2]
-        gap = last[0]["top"] - max(c["bottom"] for c in previous)
+    while lines:
+        last = lines[-1]
+        gap = last[0]["top"] - max(c["bottom"] for c in lines[-2]) if len(lines) >= 2 else float("inf")
         if not (is_furniture(_line_text(last), department) and gap > last[0]["size"]):
             break
         furniture |= {id(c) for c in last}
