@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from extract.document import extract_document, extract_documents
+from extract.document import Overrides, extract_document, extract_documents, overrides_for
 from extract.locate import cover_year, is_furniture
 from extract.model import Document, ExtractionError
+from extract.pipeline import read_manifest
 from synth.budget_book import Layout, render_book, render_collected
 from synth.content import OTHER_DEPARTMENT, in_yuan, many_units, other_department, sparse_cells
-from tests.helpers import amount, expected_rows
+from tests.helpers import SAMPLE_PDF, amount, build_warehouse, expected_rows
 
 VARIANTS = {
     "ruled-landscape": dict(layout=Layout()),
@@ -198,3 +201,56 @@ def test_cover_year_skips_other_years_comparisons() -> None:
 )
 def test_page_furniture_forms(line: str, furniture: bool) -> None:
     assert is_furniture(line, "广州市荔湾区人民政府多宝街道办事处") is furniture
+
+
+def test_habits_through_the_whole_pipeline_into_one_warehouse(tmp_path: Path, seed: dict) -> None:
+    """The sample beside a collected book (two departments), a book with running headers and footers, page
+    numbers as 第n页 共m页, the title on its first page only, a page without any header and the table ending
+    mid-page before the 三公 table, and a 元 book: each its own department, all published by one build.
+    (Books whose projects print no indicators and the 150-unit department are proven at extraction above; the
+    warehouse accepts them once its id widths and indicator checks follow docs/architecture.md.)"""
+    pdf_dir = tmp_path / "pdf"
+    pdf_dir.mkdir()
+    shutil.copy(SAMPLE_PDF, pdf_dir)
+    jinhua, hualin = other_department(seed), other_department(seed, "广州市荔湾区人民政府华林街道办事处", 3)
+    render_collected([jinhua, hualin], pdf_dir / "liwan_huibian_2024.pdf")
+    nanyuan = other_department(seed, "广州市荔湾区人民政府南源街道办事处", 4)
+    habits = Layout(
+        running_header=True,
+        running_footer=True,
+        title_on_every_page=False,
+        headerless_pages=(4,),
+        page_number_format="第{n}页 共{total}页",
+    )
+    render_book(nanyuan, pdf_dir / "nanyuan.pdf", layout=habits, next_table="一般公共预算“三公”经费支出表")
+    caihong = in_yuan(other_department(seed, "广州市荔湾区人民政府彩虹街道办事处", 4))
+    render_book(caihong, pdf_dir / "caihong.pdf", layout=Layout(amount_width=7.5, unit_label="金额单位"))
+    warehouse = build_warehouse(pdf_dir, tmp_path / "work")
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        documents = connection.execute(
+            """select d.source_file, d.department_name, d.amount_unit, right(d.document_id, 3),
+                      count(p.project_id)
+               from marts.dim_document d join marts.fct_project_budget p using (document_id)
+               group by all order by all"""
+        ).fetchall()
+    projects = {name: sum(len(u["projects"]) for u in doc["units"]) for name, doc in [("s", seed), ("j", jinhua)]}
+    assert documents == sorted(
+        [
+            ("caihong.pdf", "广州市荔湾区人民政府彩虹街道办事处", "元", documents[0][3], projects["s"]),
+            ("duobao_street_office_2024.pdf", seed["document"]["department"], "万元", documents[1][3], projects["s"]),
+            ("liwan_huibian_2024.pdf", "广州市荔湾区人民政府华林街道办事处", "万元", "-t2", 52),
+            ("liwan_huibian_2024.pdf", OTHER_DEPARTMENT, "万元", documents[3][3], projects["j"]),
+            ("nanyuan.pdf", "广州市荔湾区人民政府南源街道办事处", "万元", documents[4][3], projects["s"]),
+        ]
+    )
+    assert not any(row[3].startswith("-t") for row in documents if row[1] != "广州市荔湾区人民政府华林街道办事处")
+
+
+def test_manifest_row_names_one_table_or_the_whole_file(tmp_path: Path) -> None:
+    (tmp_path / "manifest.csv").write_text(
+        "file,fiscal_year,department_name,table\nhuibian.pdf,2024,,\nhuibian.pdf,2023,某部门,2\n", encoding="utf-8"
+    )
+    manifest = read_manifest(tmp_path)
+    assert overrides_for(manifest, "huibian.pdf", 1) == Overrides(fiscal_year=2024)
+    assert overrides_for(manifest, "huibian.pdf", 2) == Overrides(fiscal_year=2023, department_name="某部门")
+    assert overrides_for(manifest, "other.pdf", 1) == Overrides()
