@@ -254,3 +254,13 @@ def test_manifest_row_names_one_table_or_the_whole_file(tmp_path: Path) -> None:
     assert overrides_for(manifest, "huibian.pdf", 1) == Overrides(fiscal_year=2024)
     assert overrides_for(manifest, "huibian.pdf", 2) == Overrides(fiscal_year=2023, department_name="某部门")
     assert overrides_for(manifest, "other.pdf", 1) == Overrides()
+
+
+def test_a_new_grand_total_opens_a_new_table_of_the_same_department(tmp_path: Path, seed: dict) -> None:
+    """Two tables of one department in one file: the second 合计 row starts the second document; the header
+    block repeated on every page does not."""
+    second = other_department(seed, seed["document"]["department"], units=1)
+    first_table, second_table = extract_documents(render_collected([seed, second], tmp_path / "twice.pdf"))
+    assert rows_of(first_table) == expected_rows(seed)
+    assert rows_of(second_table) == expected_rows(second)
+    assert second_table.document_id.endswith("-t2") and second_table.department_name == seed["document"]["department"]
