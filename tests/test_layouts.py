@@ -264,3 +264,12 @@ def test_a_new_grand_total_opens_a_new_table_of_the_same_department(tmp_path: Pa
     assert rows_of(first_table) == expected_rows(seed)
     assert rows_of(second_table) == expected_rows(second)
     assert second_table.document_id.endswith("-t2") and second_table.department_name == seed["document"]["department"]
+
+
+def test_text_above_a_continuation_header_that_is_not_furniture_is_stray(tmp_path: Path, seed: dict) -> None:
+    """The header zone is examined: a running title or page number there is dropped, anything else reported."""
+    path = render_book(seed, tmp_path / "note.pdf", header_note="注：以下金额含上年结转")
+    with pytest.raises(ExtractionError) as refused:
+        extract_document(path)
+    assert (refused.value.page, refused.value.code) == (3, "stray_text")
+    assert "注：以下金额含上年结转" in refused.value.reason
