@@ -174,6 +174,8 @@ def _read_table(plumber: pdfplumber.PDF, plan: TablePlan) -> TableRead:
     """Read one table's pages, releasing each page as soon as it is read, and stop at the first error."""
     table = TableRead()
     for index in plan.pages + plan.tail:
+        if index not in plan.pages and not table.rows:
+            break  # nothing read yet: the pages after a mere mention are not the table's
         if table.ended:
             if index in plan.pages:
                 raise ExtractionError(

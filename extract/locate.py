@@ -98,11 +98,13 @@ class TablePlan:
 
 
 def _page_kind(text: str) -> str:
-    """``title`` (names the table), ``header`` (repeats its column header), ``other`` (another table's or
-    a section's title near the top) or ``plain``."""
+    """``title`` (names the table above its column header), ``mention`` (names it without one: a section page,
+    a sentence), ``header`` (repeats its column header), ``other`` (another table's or a section's title near
+    the top) or ``plain``."""
+    labels = has_column_labels(text)
     if _may_hold_the_table(text):
-        return "title"
-    if has_column_labels(text):
+        return "title" if labels else "mention"  # a section page or a sentence naming the table
+    if labels:
         return "header"
     lines = [line for line in (compact(line) for line in text.splitlines()) if line and not is_furniture(line)]
     if any(OTHER_TITLE.match(line) for line in lines[:3]):
@@ -146,8 +148,10 @@ def plan_tables(texts: list[str]) -> list[TablePlan]:
             pending = []
         elif current is not None:
             pending.append(index)
-            if kind == "plain" and len(current.tail) == len(pending) - 1:
+            if kind in ("plain", "mention") and len(current.tail) == len(pending) - 1:
                 current.tail = list(pending)
+    if not plans:  # only mentioned, or a title over a header row that cannot be read: let the layout say which
+        plans = [TablePlan([index], None) for index, kind in enumerate(kinds) if kind == "mention"]
     return plans
 
 
