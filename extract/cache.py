@@ -54,18 +54,50 @@ class Cache:
         os.replace(partial, path)
 
 
-def entry_for(result: Document | ExtractionError) -> dict:
-    if isinstance(result, Document):
-        return {"document": asdict(result)}
-    return {"refused": {"reason": result.reason, "page": result.page, "code": result.code, "stage": result.stage}}
+def _refusal(error: ExtractionError) -> dict:
+    return {
+        "reason": error.reason,
+        "page": error.page,
+        "code": error.code,
+        "row": error.row,
+        "document_id": error.document_id,
+        "stage": error.stage,
+    }
 
 
-def result_of(entry: dict) -> Document | ExtractionError:
+def entry_for(result: list[Document | ExtractionError] | ExtractionError) -> dict:
+    """A file's entry: each of its tables (a document or the reason it was refused), or the file's refusal."""
+    if isinstance(result, ExtractionError):
+        return {"refused": _refusal(result)}
+    return {
+        "tables": [
+            {"refused": _refusal(r)} if isinstance(r, ExtractionError) else {"document": asdict(r)} for r in result
+        ]
+    }
+
+
+def _error(refused: dict) -> ExtractionError:
+    error = ExtractionError(
+        refused["reason"],
+        refused["page"],
+        refused.get("code", "unreadable"),
+        refused.get("row"),
+        refused.get("stage", "read"),
+    )
+    error.document_id = refused.get("document_id") or ""
+    return error
+
+
+def results_of(entry: dict) -> list[Document | ExtractionError]:
+    """The file's tables from its entry (a refused file: its one refusal)."""
     if "refused" in entry:
-        refused = entry["refused"]
-        return ExtractionError(
-            refused["reason"], refused["page"], refused.get("code", "unreadable"), refused.get("stage", "read")
-        )
-    fields = dict(entry["document"])
-    fields["rows"] = [TableRow(**row) for row in fields["rows"]]
-    return Document(**fields)
+        return [_error(entry["refused"])]
+    results: list[Document | ExtractionError] = []
+    for table in entry["tables"]:
+        if "refused" in table:
+            results.append(_error(table["refused"]))
+        else:
+            fields = dict(table["document"])
+            fields["rows"] = [TableRow(**row) for row in fields["rows"]]
+            results.append(Document(**fields))
+    return results

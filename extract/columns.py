@@ -15,18 +15,8 @@ from statistics import median
 from pdfplumber.page import Page
 
 from .locate import compact
-from .model import COLUMNS, ExtractionError
+from .model import COLUMNS, LABELS, ExtractionError
 
-# Header labels as books print them (brackets normalised to full width), per column.
-LABELS: dict[str, tuple[str, ...]] = {
-    "name": ("项目名称（资金使用单位）", "项目名称", "资金使用单位（项目名称）"),
-    "total_amount": ("总计",),
-    "fiscal_appropriation": ("财政拨款",),
-    "special_account_funds": ("财政专户拨款", "财政专户管理资金"),
-    "other_funds": ("其他资金",),
-    "goal_text": ("绩效目标",),
-    "indicator_text": ("绩效指标",),
-}
 _ALL_LABELS = [label for labels in LABELS.values() for label in labels]
 ANCHORS = ("项目名称", "资金使用单位")
 

@@ -13,10 +13,21 @@ import pdfplumber
 import pypdfium2 as pdfium
 from pdfplumber.page import Page
 
-from .columns import find_header
-from .locate import HeaderBlock, candidate_pages, cover_year, file_name_year, header_block, title_in
+from .columns import ColumnHeader, find_header
+from .locate import (
+    TITLE_LINE,
+    HeaderBlock,
+    TablePlan,
+    compact,
+    cover_year,
+    file_name_year,
+    header_block,
+    page_texts,
+    plan_tables,
+    title_in,
+)
 from .model import Document, ExtractionError, TableRow
-from .rows import cell_text, page_rows, text_lines
+from .rows import cell_text, check_amounts, classify, header_zone_stray, page_rows, text_lines
 
 
 @dataclass(frozen=True)
@@ -65,39 +76,98 @@ def _check_structure(rows: list[TableRow]) -> None:
 
 @dataclass
 class TableRead:
-    """What the table's pages hold, before it is checked and dated."""
+    """What one table's pages hold, before it is checked and dated."""
 
     title: re.Match[str] | None = None
     block: HeaderBlock | None = None
+    header: ColumnHeader | None = None  # the last column header row read: a page without one uses its columns
     pages: list[int] = field(default_factory=list)
     rows: list[TableRow] = field(default_factory=list)
     table_chars: int = 0
+    ended: bool = False  # another table's title ended it mid-page
 
-    def add_page(self, page: Page, number: int) -> None:
+    @property
+    def department(self) -> str:
+        return self.block.department_name if self.block else ""
+
+    def add_page(self, page: Page, number: int, *, tentative: bool = False) -> bool:
+        """Read one page of the table's span into it. Returns False for a page that is not (yet) the table: a
+        section page or a sentence naming it before the table starts, or a ``tentative`` page after the last
+        page known to be the table whose rows do not line up. Any other page that cannot be read as the table
+        raises, naming it."""
         lines = ["".join(char["text"] for char in line) for line in text_lines(page.chars)]
         title = title_in(lines)
-        if title is None:
-            return  # a table of contents or a sentence naming the table
-        header = find_header(page, number)
-        if header is None:
-            return  # a section title page carrying the table's name
-        self.title = self.title or title
-        self.block = self.block or header_block(lines)
-        result = page_rows(page, header, number)
+        try:
+            header = find_header(page, number)
+        except ExtractionError:
+            if tentative:
+                return False
+            raise
+        if header is None and not self.rows:
+            return False  # a table of contents, a sentence or a section title page naming the table
+        if header is None and self.header is None:
+            raise ExtractionError("a page of the table without its column header row", number, "no_header_row")
+        headerless = header is None
+        columns = header or replace(self.header, top=float("-inf"), bottom=float("-inf"))  # type: ignore[type-var]
+        department = self.department or self._department_in(lines)
+        try:
+            result = page_rows(page, columns, number, department, headerless=headerless)
+        except ExtractionError as error:
+            if tentative:
+                return False
+            raise ExtractionError(
+                f"a page inside the table cannot be read as the table ({error.reason})", number, error.code
+            ) from None
+        if tentative and (result.stray or not result.pieces):
+            return False
+        if header is not None:
+            zone_top = self._title_top(page, title) if not self.rows else float("-inf")
+            above = [c for c in page.chars if zone_top <= c["top"] < header.top - 0.5 and c["text"].strip()]
+            result.stray = header_zone_stray(above, department) + result.stray
         if result.stray:
             stray = cell_text(result.stray)[:40]
             raise ExtractionError(
                 f"{len(result.stray)} characters outside the table's cells: '{stray}'", number, "stray_text"
             )
+        new_rows: list[TableRow] = []
         for position, piece in enumerate(result.pieces):
             if position == 0 and result.continues_previous:
                 if not self.rows:
                     raise ExtractionError("text above the table's first row", number, "stray_text")
                 self.rows[-1].append(piece.texts(), number)
             else:
-                self.rows.append(TableRow(piece.texts(), number, number))
+                new_rows.append(TableRow(piece.texts(), number, number, name_x=piece.name_x))
+        check_amounts(new_rows, len(self.rows) + 1)
+        if header is not None:
+            self.title = self.title or title
+            self.block = self.block or header_block(lines)
+            self.header = header
+        self.rows += new_rows
         self.pages.append(number)
         self.table_chars += result.table_chars
+        if result.ended and TITLE_LINE.match(result.next_title):
+            raise ExtractionError(
+                "another 项目支出绩效目标表 starts in the middle of this page (start each table on its own page)",
+                number,
+                "table_structure",
+            )
+        self.ended = result.ended
+        return True
+
+    @staticmethod
+    def _title_top(page: Page, title: re.Match[str] | None) -> float:
+        """The top of the title line: what is printed above it on the table's first page is another table's."""
+        if title is None:
+            return float("-inf")
+        for line in text_lines(page.chars):
+            if compact("".join(c["text"] for c in line)) == title.string:
+                return line[0]["top"] - 0.5
+        return float("-inf")
+
+    @staticmethod
+    def _department_in(lines: list[str]) -> str:
+        block = header_block(lines)
+        return block.department_name if block else ""
 
 
 def _reraise_out_of_memory(error: BaseException) -> None:
@@ -112,59 +182,57 @@ def _reraise_out_of_memory(error: BaseException) -> None:
         cause = cause.__cause__ or cause.__context__
 
 
-def _read_table(data: bytes, candidates: list[int]) -> TableRead:
+def _read_table(plumber: pdfplumber.PDF, plan: TablePlan) -> TableRead:
+    """Read one table's pages, releasing each page as soon as it is read, and stop at the first error."""
     table = TableRead()
-    with pdfplumber.open(io.BytesIO(data)) as plumber:
-        for index in candidates:
-            try:
-                table.add_page(plumber.pages[index], index + 1)
-            except (ExtractionError, MemoryError):  # out of memory is the limits' to report, not a damaged page
-                raise
-            except Exception as error:  # pdfminer's own failure on a malformed page
-                _reraise_out_of_memory(error)
-                reason = f"unreadable page content ({type(error).__name__}: {str(error)[:80]})"
-                raise ExtractionError(reason, index + 1, "damaged_pdf") from None
+    for index in plan.pages + plan.tail:
+        if index not in plan.pages and not table.rows:
+            break  # nothing read yet: the pages after a mere mention are not the table's
+        if table.ended:
+            if index in plan.pages:
+                raise ExtractionError(
+                    f"the table ended on page {table.pages[-1]} but page {index + 1} repeats it",
+                    index + 1,
+                    "unreadable_table_page",
+                )
+            break
+        page = plumber.pages[index]
+        try:
+            read = table.add_page(page, index + 1, tentative=index not in plan.pages)
+        except (ExtractionError, MemoryError):  # out of memory is the limits' to report, not a damaged page
+            raise
+        except Exception as error:  # pdfminer's own failure on a malformed page
+            _reraise_out_of_memory(error)
+            reason = f"unreadable page content ({type(error).__name__}: {str(error)[:80]})"
+            raise ExtractionError(reason, index + 1, "damaged_pdf") from None
+        finally:
+            page.close()
+        if not read and index not in plan.pages:
+            break  # the first tail page that does not continue the table: the table ended on the page before
+        if not read and table.rows:
+            raise ExtractionError(
+                "a page inside the table cannot be read as the table", index + 1, "unreadable_table_page"
+            )
     return table
 
 
-def read_document(data: bytes) -> Document:
-    """Read the table from a PDF's bytes: everything that depends on the content alone (and so can be
-    cached by content hash). Raises ExtractionError, naming the page when there is one, if it cannot."""
-    pdf = _open(data)
-    try:
-        candidates, page_texts = candidate_pages(pdf)
-        page_count = len(pdf)
-    finally:
-        pdf.close()
-    if not any(text.strip() for text in page_texts):
-        raise ExtractionError("no text layer (a scanned PDF?)", code="no_text_layer")
-    if not candidates:
-        raise ExtractionError("no 项目支出绩效目标表 in this file", code="no_table")
-
-    try:
-        table = _read_table(data, candidates)
-    except (ExtractionError, MemoryError):
-        raise
-    except Exception as error:  # pdfminer failing to open the document itself
-        _reraise_out_of_memory(error)
-        raise ExtractionError(
-            f"the PDF cannot be read ({type(error).__name__}: {str(error)[:80]})", code="damaged_pdf"
-        ) from None
-    if table.title is None:
-        raise ExtractionError(
-            "no 项目支出绩效目标表 in this file (only mentioned, e.g. in a table of contents)", code="no_table"
-        )
+def _document(data: bytes, ordinal: int, table: TableRead, page_count: int, texts: list[str]) -> Document:
+    """Check one table read and make it a document (its id: the file's hash, ``-t<N>`` from the 2nd on)."""
+    identifier = document_id(data) if ordinal == 1 else f"{document_id(data)}-t{ordinal}"
     if table.block is None:
         raise ExtractionError("the header block has no 部门名称 (department name)", table.pages[0], "no_department")
+    classify(table.rows)
     _check_structure(table.rows)
     cell_chars = sum(len(cell) for row in table.rows for cell in row.cells)
     if cell_chars != table.table_chars:
         raise ExtractionError(
             f"{table.table_chars} characters in the table but {cell_chars} written to cells", code="char_count_mismatch"
         )
+    assert table.title is not None
     return Document(
-        document_id=document_id(data),
+        document_id=identifier,
         source_sha256=hashlib.sha256(data).hexdigest(),
+        table_ordinal=ordinal,
         department_name=table.block.department_name,
         table_title=table.title.string,
         amount_unit=table.block.amount_unit,
@@ -174,31 +242,102 @@ def read_document(data: bytes) -> Document:
         table_chars=table.table_chars,
         cell_chars=cell_chars,
         title_year=int(table.title["year"]) if table.title["year"] else None,
-        cover_year=cover_year(page_texts[: table.pages[0] - 1]),
+        cover_year=cover_year(texts[: table.pages[0] - 1]),
     )
+
+
+TableResult = Document | ExtractionError
+
+
+def read_document(data: bytes) -> list[TableResult]:
+    """Read every table of a PDF from its bytes: everything that depends on the content alone (and so can be
+    cached by content hash). A table that cannot be read is an ExtractionError in the list (naming its page and
+    document id) while the file's other tables are read; a file with no readable table raises."""
+    pdf = _open(data)
+    try:
+        texts = page_texts(pdf)
+        page_count = len(pdf)
+    finally:
+        pdf.close()
+    if not any(text.strip() for text in texts):
+        raise ExtractionError("no text layer (a scanned PDF?)", code="no_text_layer")
+    plans = plan_tables(texts)
+    if not plans:
+        raise ExtractionError("no 项目支出绩效目标表 in this file", code="no_table")
+
+    results: list[TableResult] = []
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as plumber:
+            for plan in plans:
+                ordinal = len(results) + 1
+                try:
+                    table = _read_table(plumber, plan)
+                    if table.title is None:
+                        continue  # only mentioned (a section page, a sentence): not a table
+                    results.append(_document(data, ordinal, table, page_count, texts))
+                except ExtractionError as error:
+                    error.document_id = document_id(data) if ordinal == 1 else f"{document_id(data)}-t{ordinal}"
+                    results.append(error)
+    except (ExtractionError, MemoryError):
+        raise
+    except Exception as error:  # pdfminer failing to open the document itself
+        _reraise_out_of_memory(error)
+        raise ExtractionError(
+            f"the PDF cannot be read ({type(error).__name__}: {str(error)[:80]})", code="damaged_pdf"
+        ) from None
+    if not results:
+        raise ExtractionError(
+            "no 项目支出绩效目标表 in this file (only mentioned, e.g. in a table of contents)", code="no_table"
+        )
+    return results
 
 
 def place(document: Document, path: Path, overrides: Overrides = Overrides()) -> Document:
     """Where the file is and what the manifest says: file name, modification time, and the fiscal year from
-    the manifest, the table title, the cover or the file name, in that order."""
-    year, source = overrides.fiscal_year, "manifest"
-    for candidate, candidate_source in (
+    the manifest, the table title, the cover or the file name, in that order. The table's own title wins over
+    the cover; when the manifest, title or cover give another year, ``fiscal_year_conflict`` names it."""
+    sources = [
+        (overrides.fiscal_year, "manifest"),
         (document.title_year, "table_title"),
         (document.cover_year, "cover"),
         (file_name_year(path.name), "file_name"),
-    ):
-        if year is None:
-            year, source = candidate, candidate_source
+    ]
+    year, source = next(((y, s) for y, s in sources if y is not None), (None, ""))
+    conflict = next(
+        (f"{s}:{y}" for y, s in sources[:3] if y is not None and year is not None and y != year),
+        "",
+    )
     return replace(
         document,
         source_file=path.name,
         source_modified_at=datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="seconds"),
         department_name=overrides.department_name or document.department_name,
         fiscal_year=year,
-        fiscal_year_source=source if year is not None else "",
+        fiscal_year_source=source,
+        fiscal_year_conflict=conflict,
     )
 
 
+def extract_documents(path: Path, manifest: dict | None = None) -> list[TableResult]:
+    """Read one PDF file and place each of its tables (``manifest``: ``overrides_for``'s mapping)."""
+    manifest = manifest or {}
+    return [
+        r if isinstance(r, ExtractionError) else place(r, path, overrides_for(manifest, path.name, r.table_ordinal))
+        for r in read_document(path.read_bytes())
+    ]
+
+
+def overrides_for(manifest: dict, file_name: str, ordinal: int) -> Overrides:
+    """A manifest row naming the table (``table`` column) wins over one for the whole file."""
+    return manifest.get((file_name, ordinal)) or manifest.get(file_name) or Overrides()
+
+
 def extract_document(path: Path, overrides: Overrides = Overrides()) -> Document:
-    """Read one PDF file and place it. Raises ExtractionError if it cannot be read as the table."""
-    return place(read_document(path.read_bytes()), path, overrides)
+    """Read a PDF file holding one table and place it. Raises ExtractionError if it cannot be read as the
+    table (or holds several: use ``extract_documents``)."""
+    results = extract_documents(path, {path.name: overrides})
+    if len(results) > 1:
+        raise ExtractionError(f"{len(results)} tables in this file", code="several_tables")
+    if isinstance(results[0], ExtractionError):
+        raise results[0]
+    return results[0]

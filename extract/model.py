@@ -17,6 +17,17 @@ COLUMNS = (
     "indicator_text",  # 绩效指标
 )
 TOTAL_COLUMN = COLUMNS.index("total_amount")
+AMOUNT_COLUMNS = range(TOTAL_COLUMN, TOTAL_COLUMN + 4)
+# Header labels as books print them (brackets normalised to full width), per column.
+LABELS: dict[str, tuple[str, ...]] = {
+    "name": ("项目名称（资金使用单位）", "项目名称", "资金使用单位（项目名称）"),
+    "total_amount": ("总计",),
+    "fiscal_appropriation": ("财政拨款",),
+    "special_account_funds": ("财政专户拨款", "财政专户管理资金"),
+    "other_funds": ("其他资金",),
+    "goal_text": ("绩效目标",),
+    "indicator_text": ("绩效指标",),
+}
 
 
 class ExtractionError(Exception):
@@ -24,12 +35,21 @@ class ExtractionError(Exception):
     stable ``reason_code`` of the quarantine reason schema (docs/architecture.md); ``stage`` is ``read``, or
     ``limits`` for a file refused for its size, time or memory before it was read (``extract.limits``)."""
 
-    def __init__(self, reason: str, page: int | None = None, code: str = "unreadable", stage: str = "read") -> None:
+    def __init__(
+        self,
+        reason: str,
+        page: int | None = None,
+        code: str = "unreadable",
+        row: int | None = None,
+        stage: str = "read",
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.page = page
         self.code = code
+        self.row = row  # the table row (1-based, as row_number in raw_table_rows), when one is concerned
         self.stage = stage
+        self.document_id = ""  # set when one table of a file is refused while its other tables are read
 
     def __str__(self) -> str:
         return self.reason if self.page is None else f"page {self.page}: {self.reason}"
@@ -37,21 +57,18 @@ class ExtractionError(Exception):
 
 @dataclass
 class TableRow:
-    """One printed row of the table, its cells as printed (wrapped lines joined, nothing added)."""
+    """One printed row of the table, its cells as printed (wrapped lines joined, nothing added).
+
+    ``kind`` is 合计 (``total``), funding unit (资金使用单位, ``funding_unit``) or ``project``, told apart by
+    ``rows.classify`` from what the page shows: the name's indentation, or the unit totals.
+    ``name_x`` is where the name's first character is printed (left edge, in points).
+    """
 
     cells: list[str]
     page_start: int
     page_end: int
-
-    @property
-    def kind(self) -> str:
-        """合计 row, funding unit (资金使用单位, no goal or indicators) or project."""
-        name = "".join(self.cells[0].split())
-        if name == "合计":
-            return "total"
-        if not self.cells[5].strip() and not self.cells[6].strip():
-            return "funding_unit"
-        return "project"
+    kind: str = "project"
+    name_x: float | None = None
 
     def append(self, cells: list[str], page: int) -> None:
         """Continue this row with text printed further down (or on the next page)."""

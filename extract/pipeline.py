@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from .cache import Cache, content_hash, result_of
+from .cache import Cache, content_hash, results_of
 from .dask_engine import Cluster, extract_on_cluster
-from .document import Overrides, place
+from .document import Overrides, overrides_for, place
 from .gate import preload, validate
 from .limits import DEFAULT_LIMITS, Limits, close_workers, read_under_limits, reusable, warm
 from .model import Document, ExtractionError, Quarantined
@@ -58,14 +58,17 @@ class Outcome:
         )
 
 
-def read_manifest(pdf_dir: Path) -> dict[str, Overrides]:
-    """``manifest.csv`` beside the PDFs (columns ``file``, ``fiscal_year``, ``department_name``)."""
+def read_manifest(pdf_dir: Path) -> dict[str | tuple[str, int], Overrides]:
+    """``manifest.csv`` beside the PDFs (columns ``file``, ``fiscal_year``, ``department_name``, optional
+    ``table``: the row then applies to that table of the file only, keyed ``(file, table)``)."""
     path = pdf_dir / "manifest.csv"
     if not path.exists():
         return {}
     with path.open(encoding="utf-8-sig", newline="") as handle:
         return {
-            row["file"].strip(): Overrides(
+            (
+                (row["file"].strip(), int(row["table"])) if (row.get("table") or "").strip() else row["file"].strip()
+            ): Overrides(
                 fiscal_year=int(row["fiscal_year"]) if (row.get("fiscal_year") or "").strip() else None,
                 department_name=(row.get("department_name") or "").strip() or None,
             )
@@ -170,25 +173,31 @@ def run(
     for path, entry in _extract_all(missing, jobs, limits, cluster):
         cache.store(hashes[path], entry)
         entries[path] = entry
-        result = result_of(entry)
-        if isinstance(result, ExtractionError):
-            log.file(f"quarantined {path}: {result}", error=True)
-        else:
-            log.file(f"extracted {path}: {_describe(place(result, path, manifest.get(path.name, Overrides())))}")
+        for result in results_of(entry):
+            if isinstance(result, ExtractionError):
+                log.file(f"quarantined {path}: {result}", error=True)
+            else:
+                overrides = overrides_for(manifest, path.name, result.table_ordinal)
+                log.file(f"extracted {path}: {_describe(place(result, path, overrides))}")
     log.close()
 
     seen: dict[str, Path] = {}
     for path in paths:
-        result = result_of(entries[path])
-        if isinstance(result, ExtractionError):
-            outcome.quarantined.append(Quarantined(path.name, result.reason, result.page, result.stage, result.code))
-            if path not in missing:
-                log.note(f"quarantined {path}: {result} (cached)", error=True)
-        elif result.document_id in seen:
-            log.note(f"skipped {path}: same content as {seen[result.document_id].name}")
-        else:
-            seen[result.document_id] = path
-            outcome.documents.append(place(result, path, manifest.get(path.name, Overrides())))
+        for result in results_of(entries[path]):
+            if isinstance(result, ExtractionError):
+                outcome.quarantined.append(
+                    Quarantined(
+                        path.name, result.reason, result.page, result.stage, result.code, result.document_id, result.row
+                    )
+                )
+                if path not in missing:
+                    log.note(f"quarantined {path}: {result} (cached)", error=True)
+            elif result.document_id in seen:
+                log.note(f"skipped {path}: same content as {seen[result.document_id].name}")
+            else:
+                seen[result.document_id] = path
+                overrides = overrides_for(manifest, path.name, result.table_ordinal)
+                outcome.documents.append(place(result, path, overrides))
 
     verdicts = _gate(
         outcome.documents,
@@ -212,9 +221,11 @@ def _gate(documents: list[Document], cache: Cache, hashes: dict[str, str], repor
     """The quality gate's verdict per document (the failure, or None): cached ones are reused, the others
     validated together and cached."""
     entries = {d.document_id: cache.load(hashes[d.document_id]) or {} for d in documents}
-    unchecked = [d for d in documents if "gate" not in entries[d.document_id]]
+    unchecked = [d for d in documents if d.document_id not in entries[d.document_id].get("gate", {})]
     failures = {failure.document_id: failure.reason for failure in validate(unchecked, reports_dir)}
-    for document in unchecked:
-        entries[document.document_id]["gate"] = failures.get(document.document_id)
-        cache.store(hashes[document.document_id], entries[document.document_id])
-    return {document_id: entry["gate"] for document_id, entry in entries.items()}
+    for document in unchecked:  # one verdict per table of the file, in the file's entry
+        entry = cache.load(hashes[document.document_id]) or {}
+        entry.setdefault("gate", {})[document.document_id] = failures.get(document.document_id)
+        cache.store(hashes[document.document_id], entry)
+        entries[document.document_id] = entry
+    return {document_id: entry["gate"][document_id] for document_id, entry in entries.items()}

@@ -12,13 +12,18 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from pdfplumber.page import Page
 
 from .columns import ColumnHeader
-from .model import COLUMNS, TOTAL_COLUMN, ExtractionError
+from .locate import OTHER_TITLE, TITLE_LINE, UNIT_LINE, compact, is_furniture
+from .model import AMOUNT_COLUMNS, COLUMNS, TOTAL_COLUMN, ExtractionError, TableRow
 
-PAGE_NUMBER = re.compile(r"^[-–—\s]*(?:第\s*)?\d+\s*(?:页)?(?:\s*[/,，]?\s*共\s*\d+\s*页)?[-–—\s]*$")
+# An amount as books print it: 3,473.60 / 3473.6 / 12 / -5.00 (negative adjustments exist).
+AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+# Lines the header zone may hold besides the title and the 部门名称 line: 续表 marks and table numbers.
+HEADER_ZONE_LINE = re.compile(r"^[（(]?续表?[)）]?$|^附?表[\d一二三四五六七八九十]+(?:[-—]\d+)?$|部门名称[:：]")
 
 
 @dataclass
@@ -30,6 +35,12 @@ class PagePiece:
     def texts(self) -> list[str]:
         return [cell_text(chars) for chars in self.cells]
 
+    @property
+    def name_x(self) -> float | None:
+        """Left edge of the name's first printed line: how far the row is indented."""
+        lines = text_lines(self.cells[0])
+        return min(c["x0"] for c in lines[0]) if lines else None
+
 
 @dataclass
 class PageRows:
@@ -37,6 +48,8 @@ class PageRows:
     continues_previous: bool
     table_chars: int
     stray: list[dict]
+    ended: bool = False  # another table's title ends the table on this page
+    next_title: str = ""
 
 
 def text_lines(chars: list[dict]) -> list[list[dict]]:
@@ -72,36 +85,77 @@ def _row_rulings(page: Page, header: ColumnHeader) -> list[float]:
     return [y for y, left, right in rulings if right - left >= 0.6 * widest]
 
 
-def _page_furniture(chars: list[dict]) -> set[int]:
-    """ids of the characters of a page number line printed below the table."""
+def _line_text(line: list[dict]) -> str:
+    return "".join(c["text"] for c in line)
+
+
+def _page_furniture(chars: list[dict], department: str, leading: bool) -> set[int]:
+    """ids of the characters of page furniture: lines printed below the table (and, with ``leading``, above
+    its first row) that are a page number in any common form, the book's running title or the department's
+    name, set apart from the table by more than a line's height."""
     lines = text_lines(chars)
-    if len(lines) >= 2:
-        last, previous = lines[-1], lines[-2]
-        gap = last[0]["top"] - previous[0]["bottom"]
-        if PAGE_NUMBER.match("".join(c["text"] for c in last)) and gap > last[0]["size"]:
-            return {id(c) for c in last}
-    return set()
+    furniture: set[int] = set()
+    while lines:
+        last = lines[-1]
+        gap = last[0]["top"] - max(c["bottom"] for c in lines[-2]) if len(lines) >= 2 else float("inf")
+        if not (is_furniture(_line_text(last), department) and gap > last[0]["size"]):
+            break
+        furniture |= {id(c) for c in last}
+        lines.pop()
+    while leading and len(lines) >= 2:
+        first, following = lines[0], lines[1]
+        gap = following[0]["top"] - max(c["bottom"] for c in first)
+        if not (is_furniture(_line_text(first), department) and gap > first[0]["size"] / 2):
+            break
+        furniture |= {id(c) for c in first}
+        lines.pop(0)
+    return furniture
 
 
-def _next_table_top(chars: list[dict]) -> float:
-    """Top of a line set larger than the table's text: the title of another table starting below."""
+def header_zone_stray(chars: list[dict], department: str) -> list[dict]:
+    """Characters above the column header row that are not the title, the 部门名称/单位 block or furniture."""
+    stray = []
+    for line in text_lines(chars):
+        text = compact(_line_text(line))
+        known = TITLE_LINE.match(text) or HEADER_ZONE_LINE.search(text) or UNIT_LINE.match(text)
+        if not (known or is_furniture(_line_text(line), department)):
+            stray += line
+    return stray
+
+
+def _next_table_top(chars: list[dict], page_width: float) -> tuple[float, str]:
+    """Top of the title of another table starting below, and that title: a line set larger than the table's
+    text, or a table title in any size printed alone on its line, centred on the page."""
     sizes = sorted(c["size"] for c in chars if c["text"].strip())
     if not sizes:
-        return float("inf")
+        return float("inf"), ""
     body_size = sizes[len(sizes) // 2]
     for line in text_lines(chars):
+        text = _line_text(line)
         if max(c["size"] for c in line) > 1.25 * body_size:
-            return line[0]["top"] - 0.5
-    return float("inf")
+            return line[0]["top"] - 0.5, compact(text)
+        middle = (min(c["x0"] for c in line) + max(c["x1"] for c in line)) / 2
+        centred = abs(middle - page_width / 2) < 2 * line[0]["size"]
+        if centred and (OTHER_TITLE.match(compact(text)) or TITLE_LINE.match(compact(text))):
+            return line[0]["top"] - 0.5, compact(text)
+    return float("inf"), ""
 
 
-def page_rows(page: Page, header: ColumnHeader, page_number: int) -> PageRows:
-    """Split the body of one table page into row pieces, accounting for every character."""
+def page_rows(
+    page: Page, header: ColumnHeader, page_number: int, department: str = "", headerless: bool = False
+) -> PageRows:
+    """Split the body of one table page into row pieces, accounting for every character.
+
+    ``headerless``: the page prints no column header row; ``header`` is the table's from an earlier page,
+    and every character must line up with its columns or the page is not the table's.
+    """
     below_header = [c for c in page.chars if c["top"] >= header.bottom - 0.5]
-    furniture = _page_furniture(below_header)
+    furniture = _page_furniture(below_header, department, leading=headerless)
     below_header = [c for c in below_header if id(c) not in furniture]
-    table_end = _next_table_top(below_header)
+    table_end, next_title = _next_table_top(below_header, float(page.width))
     body = [c for c in below_header if c["top"] < table_end]
+    if headerless:
+        _check_alignment(body, header, page_number)
     rulings = [y for y in _row_rulings(page, header) if y < table_end]
     if len(rulings) >= 2:
         starts, end = rulings[:-1], rulings[-1]
@@ -129,8 +183,89 @@ def page_rows(page: Page, header: ColumnHeader, page_number: int) -> PageRows:
             raise ExtractionError(
                 f"a row has no 总计 (total) near '{piece.texts()[0][:20]}'", page_number, "unreadable_amount"
             )
-    return PageRows(pieces=printed, continues_previous=continues, table_chars=len(body), stray=stray)
+    if headerless and not printed:
+        raise ExtractionError("the page holds no row of the table", page_number, "unreadable_table_page")
+    return PageRows(
+        pieces=printed,
+        continues_previous=continues,
+        table_chars=len(body),
+        stray=stray,
+        ended=table_end != float("inf"),
+        next_title=next_title,
+    )
 
 
 def _has_total(piece: PagePiece) -> bool:
     return any(c["text"].strip() for c in piece.cells[TOTAL_COLUMN])
+
+
+def _check_alignment(body: list[dict], header: ColumnHeader, page_number: int) -> None:
+    """On a page without its own column header, text must sit inside the table's columns, as rows do."""
+    inner = header.bounds[1:-1]
+    for char in body:
+        if char["text"].strip() and any(char["x0"] < edge - 0.5 and char["x1"] > edge + 0.5 for edge in inner):
+            raise ExtractionError(
+                f"text does not line up with the table's columns near '{char['text']}' (not a page of the table)",
+                page_number,
+                "unreadable_table_page",
+            )
+
+
+def check_amounts(rows: list[TableRow], first_number: int) -> None:
+    """Every amount cell is a number as printed (or empty); ``first_number`` is the first row's number."""
+    for number, row in enumerate(rows, start=first_number):
+        for column in AMOUNT_COLUMNS:
+            text = "".join(row.cells[column].split())
+            if text and not AMOUNT.match(text):
+                raise ExtractionError(
+                    f"row {number}: the {COLUMNS[column]} cell '{text[:20]}' is not an amount",
+                    row.page_start,
+                    "unreadable_amount",
+                    row=number,
+                )
+
+
+def classify(rows: list[TableRow]) -> None:
+    """Tell 合计, funding unit and project rows apart by what the page shows.
+
+    A table that indents its projects says so by the names' positions. Without indentation, a funding unit
+    is a row whose total is the sum of the rows that follow it up to the next unit; when the totals do not
+    say, a row without goal and indicators is taken for a unit (the books print units that way).
+    """
+    for row in rows:
+        row.kind = "total" if compact(row.cells[0]) == "合计" else "project"
+    body = [row for row in rows if row.kind != "total"]
+    positions = [row.name_x for row in body if row.name_x is not None]
+    if positions:
+        left, right = min(positions), max(positions)
+        size = 3.0  # points: an indent smaller than this is a rendering difference, not a level
+        if right - left > size:
+            for row in body:
+                row.kind = "funding_unit" if row.name_x is None or row.name_x - left < (right - left) / 2 else "project"
+            return
+    if not _units_by_totals(body):
+        for row in body:
+            row.kind = "funding_unit" if not row.cells[5].strip() and not row.cells[6].strip() else "project"
+
+
+def _amount(text: str) -> Decimal:
+    cleaned = "".join(text.split()).replace(",", "")
+    return Decimal(cleaned) if cleaned else Decimal(0)
+
+
+def _units_by_totals(body: list[TableRow]) -> bool:
+    """Mark units where each unit's total is exactly the sum of the totals of the rows after it."""
+    kinds: list[str] = []
+    index = 0
+    while index < len(body):
+        unit_total, running, end = _amount(body[index].cells[TOTAL_COLUMN]), Decimal(0), index + 1
+        while end < len(body) and running < unit_total:
+            running += _amount(body[end].cells[TOTAL_COLUMN])
+            end += 1
+        if running != unit_total or end == index + 1:
+            return False
+        kinds += ["funding_unit"] + ["project"] * (end - index - 1)
+        index = end
+    for row, kind in zip(body, kinds, strict=True):
+        row.kind = kind
+    return True
