@@ -1,10 +1,11 @@
--- The fiscal years loaded for each department, each with the department's previous and next loaded year.
+-- The fiscal years published for each department, each with the department's previous and next loaded year.
 
 with
 
 projects as (
 
     select * from {{ ref('int_projects') }}
+    where document_id in (select document_id from {{ ref('int_documents_published') }})
 
 ),
 

@@ -1,4 +1,4 @@
--- Projects of current editions with what cross-year matching compares: the name's occurrence within
+-- Projects of published documents (int_documents_published) with what cross-year matching compares: the name's occurrence within
 -- its funding unit (names repeat), a normalised name, and the goal and indicator names as evidence.
 
 with
@@ -6,6 +6,7 @@ with
 projects as (
 
     select * from {{ ref('int_projects') }}
+    where document_id in (select document_id from {{ ref('int_documents_published') }})
 
 ),
 

@@ -63,7 +63,7 @@ discontinued as (
         prior.unit_name,
         cast(null as varchar) as project_name,
         prior.project_name as prior_project_name,
-        cast(null as decimal(18, 2)) as total_amount,
+        cast(null as {{ amount_type() }}) as total_amount,
         prior.total_amount as prior_total_amount,
         'discontinued' as change_status,
         cast(null as varchar) as match_method,
@@ -99,10 +99,12 @@ final as (
         prior_project_name,
         total_amount,
         prior_total_amount,
-        case
-            when change_status is not null
-                then coalesce(total_amount, 0) - coalesce(prior_total_amount, 0)
-        end as change_amount,
+        cast(
+            case
+                when change_status is not null
+                    then coalesce(total_amount, 0) - coalesce(prior_total_amount, 0)
+            end as {{ amount_type() }}
+        ) as change_amount,
         cast(
             round(100.0 * (coalesce(total_amount, 0) - prior_total_amount) / nullif(prior_total_amount, 0), 2)
             as decimal(9, 2)
