@@ -14,8 +14,9 @@ final as (
         department_name,
         fiscal_year,
         any_value(prior_fiscal_year) as prior_fiscal_year,
-        sum(total_amount) as total_amount,
-        sum(prior_total_amount) filter (where prior_fiscal_year is not null) as prior_total_amount,
+        cast(sum(total_amount) as {{ amount_type() }}) as total_amount,
+        cast(sum(prior_total_amount) filter (where prior_fiscal_year is not null) as {{ amount_type() }})
+            as prior_total_amount,
         count(project_id) as project_count,
         count(*) filter (where change_status = 'new') as new_project_count,
         count(*) filter (where change_status = 'discontinued') as discontinued_project_count,
