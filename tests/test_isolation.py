@@ -326,3 +326,25 @@ def test_todays_ids_are_unchanged(isolation: tuple) -> None:
     assert first == [(f"{sample}-u01-p001-i01", f"{sample}-u01-p001")]
     checks = query(isolation, "select min(check_id) from marts.mart_reconciliation where document_id = ?", sample)
     assert checks == [(f"{sample}-row_total_equals_sources-r001-total_amount",)]
+
+
+def test_gate_checks_shape_only_with_the_models_grammar(seed: dict) -> None:
+    """The gate's cell pattern is built from the dbt var that int_indicators_split splits with; any digits are a
+    level-2 code (codes are a document check in dbt), but a character outside an indicator still fails."""
+    import re
+
+    import yaml
+
+    from extract.gate import indicator_cell_pattern
+    from synth.budget_book import indicator_text
+
+    grammar = yaml.safe_load((REPO / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]["indicator_pattern"]
+    split_model = (REPO / "models" / "intermediate" / "int_indicators_split.sql").read_text(encoding="utf-8")
+    assert "var('indicator_pattern')" in split_model and "(\\d+)、" not in split_model
+    pattern = indicator_cell_pattern()
+    assert grammar in pattern
+    cells = [indicator_text(p["indicators"]) for u in seed["units"] for p in u["projects"]]
+    assert all(re.match(pattern, cell) for cell in cells)
+    unknown = anomalies.indicator_code(seed, "西村", "15")["units"][0]["projects"][0]["indicators"]
+    assert re.match(pattern, indicator_text(unknown))
+    assert not re.match(pattern, cells[0] + "备注")
