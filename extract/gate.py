@@ -8,7 +8,6 @@ GX's SQL datasource does not work on DuckDB, which is why the gate runs here, on
 
 from __future__ import annotations
 
-import csv
 import logging
 import os
 import threading
@@ -21,21 +20,28 @@ from typing import Any
 from .model import Document
 from .seeds import ROW_FIELDS, table_row_records
 
-REFERENCE_CATEGORIES = Path(__file__).resolve().parents[1] / "seeds" / "reference" / "indicator_categories.csv"
+DBT_PROJECT = Path(__file__).resolve().parents[1] / "dbt_project.yml"
+# Every file besides the extractor's source that decides the gate's verdict (for the cache key).
+GATE_INPUTS = (DBT_PROJECT,)
 AMOUNT_COLUMNS = ["total_amount", "fiscal_appropriation", "special_account_funds", "other_funds"]
-# 万元 as printed: digits with or without thousands separators, at most two decimals; never negative.
+# An amount as printed: digits with or without thousands separators, at most two decimals; never negative.
 AMOUNT = r"^(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$"
 
 
-def indicator_cell_pattern(categories: Path = REFERENCE_CATEGORIES) -> str:
-    """The whole 绩效指标 cell: one or more ``N、L-…；LL-…；name；实施周期指标值:…；年度指标值:…。``
-    with every level-2 code one of the reference seed's (level 1 may disagree: it is repaired later)."""
-    with categories.open(encoding="utf-8") as handle:
-        codes = sorted({row["level2_code"] for row in csv.DictReader(handle)})
-    indicator = (
-        rf"\d+、[1-9]-[^；]+；({'|'.join(codes)})-[^；]+；[^；]*；实施周期指标值[:：][^；]*；年度指标值[:：][^。]*。"
-    )
-    return rf"^({indicator})+$"
+def indicator_pattern(project: Path = DBT_PROJECT) -> str:
+    """One printed indicator, ``N、L-…；LL-…；name；实施周期指标值:…；年度指标值:…。``: the dbt var
+    ``indicator_pattern`` that int_indicators_split splits the cell with, so the gate and the models read one
+    grammar (issue 12)."""
+    import yaml
+
+    return str(yaml.safe_load(project.read_text(encoding="utf-8"))["vars"]["indicator_pattern"])
+
+
+def indicator_cell_pattern(project: Path = DBT_PROJECT) -> str:
+    """The whole 绩效指标 cell: one or more printed indicators and nothing else. Shape only: any digits are a
+    level-2 code here; whether the code exists is a document check in dbt (unknown_indicator_code), so adding a
+    code to the reference seed releases a document without touching the extractor or its cache."""
+    return rf"^(?:{indicator_pattern(project)})+$"
 
 
 @dataclass(frozen=True)

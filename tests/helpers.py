@@ -104,3 +104,33 @@ def build_warehouse(pdf_dir: Path, work_dir: Path) -> Path:
     )
     assert written.returncode == 0, written.stderr
     return warehouse
+
+
+def project_copy(parent: Path) -> Path:
+    """A copy of the dbt project (models, macros, seeds, data tests, config) under ``parent``, for a test that
+    edits the reviewed reference seeds (accepted discrepancies, corrections, indicator codes) as an operator
+    would, without touching the repository's."""
+    project = parent / "project"
+    for folder in ("models", "macros", "seeds", "tests/dbt"):
+        shutil.copytree(REPO / folder, project / folder)
+    for name in ("dbt_project.yml", "profiles.yml"):
+        shutil.copy(REPO / name, project / name)
+    return project
+
+
+def run_dbt_project(
+    project: Path, arguments: list[str], raw_seeds: Path, warehouse: Path, work_dir: Path
+) -> subprocess.CompletedProcess:
+    """``dbt`` on a project copy (project_copy); raw_seeds must lie inside it."""
+    env = {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(project),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+        "DO_NOT_TRACK": "1",
+        "JIXIAO_WAREHOUSE": str(warehouse),
+        "JIXIAO_RAW_SEEDS": str(raw_seeds.relative_to(project)),
+    }
+    dbt = Path(sys.executable).with_name("dbt")
+    command = [str(dbt), *arguments, "--target-path", str(work_dir / "target")]
+    command += ["--log-path", str(work_dir / "logs")]
+    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, check=False)

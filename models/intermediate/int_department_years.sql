@@ -1,4 +1,4 @@
--- The fiscal years loaded for each department, compared as its canonical department (a curated rename or
+-- The fiscal years published for each department, compared as its canonical department (a curated rename or
 -- merge, seeds/reference/department_mapping.csv), each with the canonical department's previous and next
 -- loaded year. One row per printed department name and year: two merged offices share a canonical year.
 
@@ -7,6 +7,7 @@ with
 projects as (
 
     select * from {{ ref('int_projects') }}
+    where document_id in (select document_id from {{ ref('int_documents_published') }})
 
 ),
 

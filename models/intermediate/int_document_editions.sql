@@ -9,6 +9,12 @@ documents as (
 
 ),
 
+amount_units as (
+
+    select * from {{ ref('stg_reference__amount_units') }}
+
+),
+
 ranked as (
 
     select
@@ -27,11 +33,15 @@ ranked as (
 final as (
 
     select
-        *,
-        edition_rank = 1 as is_current_edition,
-        case when edition_rank > 1 then current_document_id end as replaced_by_document_id
+        ranked.*,
+        ranked.edition_rank = 1 as is_current_edition,
+        case when ranked.edition_rank > 1 then ranked.current_document_id end as replaced_by_document_id,
+        amount_units.amount_unit is not null as is_amount_unit_known,
+        -- an unknown printed unit holds the document back (int_document_checks); released, it counts as 万元
+        coalesce(amount_units.to_wan_yuan, 1) as to_wan_yuan
 
     from ranked
+    left join amount_units on ranked.amount_unit = amount_units.printed_unit
 
 )
 

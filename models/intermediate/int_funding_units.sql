@@ -20,7 +20,8 @@ final as (
         fiscal_appropriation,
         special_account_funds,
         other_funds,
-        page_start as source_page
+        page_start as source_page,
+        is_corrected
 
     from unit_rows
 

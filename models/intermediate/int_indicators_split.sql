@@ -3,7 +3,8 @@
 -- Names and values never contain 「；」, values never contain 「。」 (checked on every document by
 -- the test assert_indicator_text_fully_parsed, which fails if any character is left over).
 
-{%- set indicator_pattern = '(\d+)、(\d+)-([^；]*)；(\d+)-([^；]*)；([^；]*)；实施周期指标值[:：]([^；]*)；年度指标值[:：]([^。]*)。' %}
+{#- One definition of the grammar, shared with the quality gate (extract/gate.py): var indicator_pattern. #}
+{%- set indicator_pattern = var('indicator_pattern') %}
 {%- set indicator_fields = "['seq', 'level1_code', 'level1_name', 'level2_code', 'level2_name', 'indicator_name', 'period_target', 'annual_target']" %}
 
 with
@@ -20,6 +21,7 @@ matched as (
     select
         project_id,
         document_id,
+        fiscal_year,
         regexp_extract_all(indicator_text, '{{ indicator_pattern }}') as printed_indicators
 
     from projects
@@ -31,6 +33,7 @@ exploded as (
     select
         project_id,
         document_id,
+        fiscal_year,
         unnest(printed_indicators) as printed_indicator,
         unnest(generate_series(1, len(printed_indicators))) as printed_position
 
@@ -51,9 +54,10 @@ parsed as (
 final as (
 
     select
-        project_id || '-i' || lpad(fields.seq, 2, '0') as indicator_id,
+        project_id || {{ id_part('-i', 'fields.seq', 2) }} as indicator_id,
         project_id,
         document_id,
+        fiscal_year,
         cast(fields.seq as integer) as indicator_seq,
         printed_position,
         fields.level1_code as printed_level1_code,

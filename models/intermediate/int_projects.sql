@@ -20,7 +20,7 @@ numbered as (
 final as (
 
     select
-        funding_unit_id || '-p' || lpad(cast(project_seq as varchar), 3, '0') as project_id,
+        funding_unit_id || {{ id_part('-p', 'project_seq', 3) }} as project_id,
         document_id,
         department_name,
         fiscal_year,
@@ -37,7 +37,9 @@ final as (
         goal_text,
         indicator_text,
         page_start as source_page,
-        page_end
+        page_end,
+        is_corrected,
+        corrected_columns
 
     from numbered
 

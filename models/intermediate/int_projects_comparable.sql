@@ -1,13 +1,14 @@
--- Projects of current editions with what cross-year matching compares: the canonical department (a renamed
--- or merged department follows seeds/reference/department_mapping.csv), the funding unit under that
--- department's canonical name, the name's occurrence within the unit (names repeat), a normalised name, and
--- the goal and indicator names as evidence.
+-- Projects of published documents (int_documents_published) with what cross-year matching compares: the
+-- canonical department (a renamed or merged department follows seeds/reference/department_mapping.csv), the
+-- funding unit under that department's canonical name, the name's occurrence within the unit (names repeat), a
+-- normalised name, and the goal and indicator names as evidence.
 
 with
 
 projects as (
 
     select * from {{ ref('int_projects') }}
+    where document_id in (select document_id from {{ ref('int_documents_published') }})
 
 ),
 

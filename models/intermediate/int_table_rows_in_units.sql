@@ -1,11 +1,11 @@
--- Every printed row of a current edition with its document's department and year, and the funding unit
+-- Every printed row of a current edition (corrected, amounts in 万元) with its document's department and year, and the funding unit
 -- (资金使用单位) it belongs to: the last unit row printed above it.
 
 with
 
 table_rows as (
 
-    select * from {{ ref('stg_extract__table_rows') }}
+    select * from {{ ref('int_table_rows_corrected') }}
 
 ),
 
@@ -37,7 +37,7 @@ final as (
 
     select
         *,
-        document_id || '-u' || lpad(cast(unit_seq as varchar), 2, '0') as funding_unit_id,
+        document_id || {{ id_part('-u', 'unit_seq', 2) }} as funding_unit_id,
         max(row_name) filter (where row_kind = 'funding_unit') over (partition by document_id, unit_seq)
             as unit_name
 

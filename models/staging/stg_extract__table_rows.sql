@@ -14,11 +14,19 @@ renamed as (
         row_kind,
         trim(name) as row_name,
 
-        -- amounts are printed in 万元 with thousands separators; an empty cell is NULL
-        cast(nullif(replace(trim(total_amount), ',', ''), '') as decimal(18, 2)) as total_amount,
-        cast(nullif(replace(trim(fiscal_appropriation), ',', ''), '') as decimal(18, 2)) as fiscal_appropriation,
-        cast(nullif(replace(trim(special_account_funds), ',', ''), '') as decimal(18, 2)) as special_account_funds,
-        cast(nullif(replace(trim(other_funds), ',', ''), '') as decimal(18, 2)) as other_funds,
+        -- amounts in the unit the book prints (dim_document.amount_unit; scaled to 万元 in intermediate),
+        -- thousands separators dropped; an empty cell is NULL
+        {{ printed_amount('total_amount') }} as total_amount,
+        {{ printed_amount('fiscal_appropriation') }} as fiscal_appropriation,
+        {{ printed_amount('special_account_funds') }} as special_account_funds,
+        {{ printed_amount('other_funds') }} as other_funds,
+        -- the last printed digit, for the rounding tolerance: 2 for 3,473.60
+        greatest(
+            {{ printed_decimals('total_amount') }},
+            {{ printed_decimals('fiscal_appropriation') }},
+            {{ printed_decimals('special_account_funds') }},
+            {{ printed_decimals('other_funds') }}
+        ) as amount_decimals,
 
         nullif(trim(goal_text), '') as goal_text,
         nullif(trim(indicator_text), '') as indicator_text,

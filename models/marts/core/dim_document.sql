@@ -6,9 +6,15 @@ documents as (
 
 ),
 
+published as (
+
+    select * from {{ ref('int_documents_published') }}
+
+),
+
 grand_totals as (
 
-    select * from {{ ref('stg_extract__table_rows') }}
+    select * from {{ ref('int_table_rows_corrected') }}
     where row_kind = 'total'
 
 ),
@@ -32,10 +38,15 @@ final as (
         documents.extractor_version,
         documents.source_modified_at,
         documents.is_current_edition,
-        documents.replaced_by_document_id
+        documents.replaced_by_document_id,
+        published.accepted_discrepancies,
+        coalesce(published.corrected_row_count, 0) as corrected_row_count
 
     from documents
+    left join published on documents.document_id = published.document_id
     left join grand_totals on documents.document_id = grand_totals.document_id
+    -- a held-back current edition is not published (its reasons are in mart_quarantine)
+    where not documents.is_current_edition or published.document_id is not null
 
 )
 

@@ -6,6 +6,12 @@ funding_units as (
 
 ),
 
+published as (
+
+    select * from {{ ref('int_documents_published') }}
+
+),
+
 projects as (
 
     select * from {{ ref('int_projects') }}
@@ -37,9 +43,11 @@ final as (
         funding_units.special_account_funds,
         funding_units.other_funds,
         coalesce(project_counts.project_count, 0) as project_count,
-        funding_units.source_page
+        funding_units.source_page,
+        funding_units.is_corrected
 
     from funding_units
+    inner join published on funding_units.document_id = published.document_id
     left join project_counts on funding_units.funding_unit_id = project_counts.funding_unit_id
 
 )

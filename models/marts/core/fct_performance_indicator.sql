@@ -12,9 +12,9 @@ categories as (
 
 ),
 
-documents as (
+published as (
 
-    select * from {{ ref('stg_extract__documents') }}
+    select * from {{ ref('int_documents_published') }}
 
 ),
 
@@ -42,7 +42,7 @@ final as (
         indicators.indicator_id,
         indicators.project_id,
         indicators.document_id,
-        documents.fiscal_year,
+        indicators.fiscal_year,
         indicators.indicator_seq,
 
         -- level 1 follows the level-2 code: the printed level 1 is kept, and flagged where it disagrees
@@ -76,7 +76,7 @@ final as (
         indicators.printed_indicator
 
     from indicators
-    inner join documents on indicators.document_id = documents.document_id
+    inner join published on indicators.document_id = published.document_id
     left join categories on indicators.level2_code = categories.level2_code
     left join period_targets on indicators.indicator_id = period_targets.indicator_id
     left join annual_targets on indicators.indicator_id = annual_targets.indicator_id

@@ -6,6 +6,12 @@ projects as (
 
 ),
 
+published as (
+
+    select * from {{ ref('int_documents_published') }}
+
+),
+
 indicator_counts as (
 
     select
@@ -36,9 +42,12 @@ final as (
         coalesce(indicator_counts.indicator_count, 0) as indicator_count,
         projects.indicator_text,
         projects.source_page,
-        projects.page_end as source_page_end
+        projects.page_end as source_page_end,
+        projects.is_corrected,
+        projects.corrected_columns
 
     from projects
+    inner join published on projects.document_id = published.document_id
     left join indicator_counts on projects.project_id = indicator_counts.project_id
 
 )

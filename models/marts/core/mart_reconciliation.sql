@@ -1,135 +1,51 @@
--- Every printed total checked against the sum of its parts, with the difference:
---   row_total_equals_sources     总计 = 财政拨款 + 财政专户拨款 + 其他资金 on every printed row, exactly
---   unit_equals_sum_of_projects  each funding unit's amount = the sum of its projects', exactly
---   total_equals_sum_of_units    合计 = the sum of the units, within rounding: every addend was
---                                rounded to 0.01, so 0.005 × the number of addends is allowed
--- Empty amount cells count as 0.
+-- Every printed total of a published document checked against the sum of its parts, in 万元 (the checks and
+-- their tolerances: int_reconciliation_checks). A difference beyond tolerance is published only when
+-- seeds/reference/accepted_discrepancies.csv accepts it (is_accepted_discrepancy).
 
 with
 
-table_rows as (
-
-    select * from {{ ref('int_table_rows_in_units') }}
-
-),
-
-amount_cells as (
-
-    unpivot (
-        select
-            document_id,
-            row_number,
-            row_kind,
-            row_name,
-            funding_unit_id,
-            coalesce(total_amount, 0) as total_amount,
-            coalesce(fiscal_appropriation, 0) as fiscal_appropriation,
-            coalesce(special_account_funds, 0) as special_account_funds,
-            coalesce(other_funds, 0) as other_funds
-
-        from table_rows
-    )
-    on total_amount, fiscal_appropriation, special_account_funds, other_funds
-    into name amount_column value amount
-
-),
-
-row_checks as (
-
-    select
-        document_id,
-        'row_total_equals_sources' as check_name,
-        row_kind as subject_kind,
-        row_number as table_row_number,
-        row_name as subject_name,
-        'total_amount' as amount_column,
-        coalesce(total_amount, 0) as printed_amount,
-        coalesce(fiscal_appropriation, 0) + coalesce(special_account_funds, 0) + coalesce(other_funds, 0)
-            as sum_of_parts,
-        3 as addend_count,
-        0.000 as tolerance
-
-    from table_rows
-
-),
-
-unit_checks as (
-
-    select
-        units.document_id,
-        'unit_equals_sum_of_projects' as check_name,
-        units.row_kind as subject_kind,
-        units.row_number as table_row_number,
-        units.row_name as subject_name,
-        units.amount_column,
-        units.amount as printed_amount,
-        coalesce(sum(projects.amount), 0) as sum_of_parts,
-        count(projects.amount) as addend_count,
-        0.000 as tolerance
-
-    from amount_cells as units
-    left join amount_cells as projects
-        on units.funding_unit_id = projects.funding_unit_id
-        and units.amount_column = projects.amount_column
-        and projects.row_kind = 'project'
-    where units.row_kind = 'funding_unit'
-    group by all
-
-),
-
-document_checks as (
-
-    select
-        totals.document_id,
-        'total_equals_sum_of_units' as check_name,
-        totals.row_kind as subject_kind,
-        totals.row_number as table_row_number,
-        totals.row_name as subject_name,
-        totals.amount_column,
-        totals.amount as printed_amount,
-        coalesce(sum(units.amount), 0) as sum_of_parts,
-        count(units.amount) as addend_count,
-        0.005 * count(units.amount) as tolerance
-
-    from amount_cells as totals
-    left join amount_cells as units
-        on totals.document_id = units.document_id
-        and totals.amount_column = units.amount_column
-        and units.row_kind = 'funding_unit'
-    where totals.row_kind = 'total'
-    group by all
-
-),
-
 checks as (
 
-    select * from row_checks
-    union all by name
-    select * from unit_checks
-    union all by name
-    select * from document_checks
+    select * from {{ ref('int_reconciliation_checks') }}
+
+),
+
+published as (
+
+    select * from {{ ref('int_documents_published') }}
 
 ),
 
 final as (
 
     select
-        document_id || '-' || check_name || '-r' || lpad(cast(table_row_number as varchar), 3, '0')
-            || '-' || amount_column as check_id,
-        document_id,
-        check_name,
-        subject_kind,
-        table_row_number,
-        subject_name,
-        amount_column,
-        cast(printed_amount as decimal(18, 2)) as printed_amount,
-        cast(sum_of_parts as decimal(18, 2)) as sum_of_parts,
-        cast(printed_amount - sum_of_parts as decimal(18, 2)) as difference,
-        addend_count,
-        cast(tolerance as decimal(18, 3)) as tolerance,
-        abs(printed_amount - sum_of_parts) <= tolerance as is_within_tolerance
+        checks.check_id,
+        checks.document_id,
+        checks.check_name,
+        checks.subject_kind,
+        checks.table_row_number,
+        checks.subject_name,
+        checks.amount_column,
+        checks.printed_amount,
+        checks.sum_of_parts,
+        checks.difference,
+        checks.addend_count,
+        checks.tolerance,
+        checks.is_within_tolerance,
+        not checks.is_within_tolerance and coalesce(
+            contains(
+                published.accepted_discrepancies,
+                case checks.check_name
+                    when 'row_total_equals_sources' then 'row_total_mismatch'
+                    when 'unit_equals_sum_of_projects' then 'unit_total_mismatch'
+                    when 'total_equals_sum_of_units' then 'grand_total_mismatch'
+                end
+            ),
+            false
+        ) as is_accepted_discrepancy
 
     from checks
+    inner join published on checks.document_id = published.document_id
 
 )
 

@@ -96,6 +96,11 @@ indicator_flags as (
                 indicators.annual_target
             ),
             (
+                'unknown_level2_code',
+                indicators.level2_name is null,
+                indicators.level2_code || '-' || indicators.printed_level2_name
+            ),
+            (
                 'deadline_outside_fiscal_year',
                 year(indicators.period_deadline_date) != indicators.fiscal_year
                 or year(indicators.annual_deadline_date) != indicators.fiscal_year,
@@ -179,7 +184,9 @@ project_flags as (
                 goal_repeats.projects_with_same_goal > 0,
                 cast(goal_repeats.projects_with_same_goal as varchar) || ' other project(s)'
             ),
-            ('goal_names_other_district', other_districts.district_names is not null, other_districts.district_names)
+            ('goal_names_other_district', other_districts.district_names is not null, other_districts.district_names),
+            ('no_indicators', coalesce(indicator_summary.indicator_count, 0) = 0, null),
+            ('no_goal', projects.goal_text is null, null)
         ) as rules (flag_code, fires, detail)
 
     where coalesce(rules.fires, false)

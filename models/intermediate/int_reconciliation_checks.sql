@@ -1,0 +1,142 @@
+-- Every printed total of a current edition checked against the sum of its parts, in 万元:
+--   row_total_equals_sources     总计 = 财政拨款 + 财政专户拨款 + 其他资金 on every printed row, exactly
+--   unit_equals_sum_of_projects  each funding unit's amount = the sum of its projects', exactly
+--   total_equals_sum_of_units    合计 = the sum of the units, within rounding: half of the last printed digit
+--                                per addend (0.005 × the number of units for a 万元 book printed to 0.01)
+-- Empty amount cells count as 0. A check outside tolerance is a document check failure (int_document_checks).
+
+with
+
+table_rows as (
+
+    select * from {{ ref('int_table_rows_in_units') }}
+
+),
+
+amount_cells as (
+
+    unpivot (
+        select
+            document_id,
+            row_number,
+            row_kind,
+            row_name,
+            funding_unit_id,
+            page_start,
+            rounding_tolerance,
+            coalesce(total_amount, 0) as total_amount,
+            coalesce(fiscal_appropriation, 0) as fiscal_appropriation,
+            coalesce(special_account_funds, 0) as special_account_funds,
+            coalesce(other_funds, 0) as other_funds
+
+        from table_rows
+    )
+    on total_amount, fiscal_appropriation, special_account_funds, other_funds
+    into name amount_column value amount
+
+),
+
+row_checks as (
+
+    select
+        document_id,
+        'row_total_equals_sources' as check_name,
+        row_kind as subject_kind,
+        row_number as table_row_number,
+        page_start as page_number,
+        row_name as subject_name,
+        'total_amount' as amount_column,
+        coalesce(total_amount, 0) as printed_amount,
+        coalesce(fiscal_appropriation, 0) + coalesce(special_account_funds, 0) + coalesce(other_funds, 0)
+            as sum_of_parts,
+        3 as addend_count,
+        0 as tolerance
+
+    from table_rows
+
+),
+
+unit_checks as (
+
+    select
+        units.document_id,
+        'unit_equals_sum_of_projects' as check_name,
+        units.row_kind as subject_kind,
+        units.row_number as table_row_number,
+        units.page_start as page_number,
+        units.row_name as subject_name,
+        units.amount_column,
+        units.amount as printed_amount,
+        coalesce(sum(projects.amount), 0) as sum_of_parts,
+        count(projects.amount) as addend_count,
+        0 as tolerance
+
+    from amount_cells as units
+    left join amount_cells as projects
+        on units.funding_unit_id = projects.funding_unit_id
+        and units.amount_column = projects.amount_column
+        and projects.row_kind = 'project'
+    where units.row_kind = 'funding_unit'
+    group by all
+
+),
+
+document_checks as (
+
+    select
+        totals.document_id,
+        'total_equals_sum_of_units' as check_name,
+        totals.row_kind as subject_kind,
+        totals.row_number as table_row_number,
+        totals.page_start as page_number,
+        totals.row_name as subject_name,
+        totals.amount_column,
+        totals.amount as printed_amount,
+        coalesce(sum(units.amount), 0) as sum_of_parts,
+        count(units.amount) as addend_count,
+        coalesce(sum(units.rounding_tolerance), 0) as tolerance
+
+    from amount_cells as totals
+    left join amount_cells as units
+        on totals.document_id = units.document_id
+        and totals.amount_column = units.amount_column
+        and units.row_kind = 'funding_unit'
+    where totals.row_kind = 'total'
+    group by all
+
+),
+
+checks as (
+
+    select * from row_checks
+    union all by name
+    select * from unit_checks
+    union all by name
+    select * from document_checks
+
+),
+
+final as (
+
+    select
+        document_id || '-' || check_name || {{ id_part('-r', 'table_row_number', 3) }} || '-' || amount_column
+            as check_id,
+        document_id,
+        check_name,
+        subject_kind,
+        table_row_number,
+        page_number,
+        subject_name,
+        amount_column,
+        cast(printed_amount as {{ amount_type() }}) as printed_amount,
+        cast(sum_of_parts as {{ amount_type() }}) as sum_of_parts,
+        cast(printed_amount - sum_of_parts as {{ amount_type() }}) as difference,
+        addend_count,
+        cast(tolerance as decimal(20, 10)) as tolerance,
+        abs(printed_amount - sum_of_parts) <= tolerance as is_within_tolerance
+
+    from checks
+
+)
+
+select * from final
