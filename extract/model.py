@@ -161,16 +161,11 @@ class IndicatorRecord(TypedDict):
 
 @dataclass
 class FormatRow(TableRow):
-    """A row of a format other than the packed table: its kind is what the reader saw (a card prints no unit
+    """A row of a format other than the packed table: its ``kind`` is what the reader saw (a card prints no unit
     row and may print no goal, so it cannot be told from its cells), and ``fields`` keeps every other labelled
     value the format prints (主管部门, 实施单位, 项目支出实施期, 实施期绩效目标, …) as printed."""
 
-    row_kind: str = "project"
     fields: dict[str, str] = dataclass_field(default_factory=dict)
-
-    @property
-    def kind(self) -> str:
-        return self.row_kind
 
 
 @dataclass

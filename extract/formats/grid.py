@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 from pdfplumber.page import Page
 
-from ..locate import compact
+from ..locate import PAGE_NUMBER, compact
 from ..model import ExtractionError
-from ..rows import PAGE_NUMBER, cell_text, text_lines
+from ..rows import cell_text, text_lines
 
 # Lines printed outside the grids: the table's title (with a year), the unit / department line, a page number.
 TITLE_WORDS = ("绩效目标表", "绩效目标申报表")

@@ -79,7 +79,7 @@ class ReadTable:
     cell_chars: int = 0
 
     def add_row(self, cells: list[str], kind: str, page: int, fields: dict[str, str] | None = None) -> FormatRow:
-        row = FormatRow(cells, page, page, row_kind=kind, fields=fields or {})
+        row = FormatRow(cells, page, page, kind=kind, fields=fields or {})
         self.rows.append(row)
         return row
 
