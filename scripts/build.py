@@ -120,6 +120,15 @@ def read_stamp(warehouse: Path) -> dict:
         return {}
 
 
+def up_to_date(published: dict | None, stamp: dict, built_from: str) -> bool:
+    """The published warehouse was built from these inputs: the stamp (written last) says so, or the warehouse's
+    own metadata does (a build killed after publishing, before its stamp: its feeds are then checked)."""
+    if not published:
+        return False
+    stamped = stamp.get("fingerprint") == built_from and stamp.get("build_id") == published.get("build_id")
+    return stamped or published.get("project_fingerprint") == built_from
+
+
 def clean_leftovers(warehouse: Path, feeds: Path) -> None:
     """What killed builds left (only run holding the lock, so none of it belongs to a live build)."""
     for path in warehouse.parent.glob(f".{warehouse.name}.*.building*"):
@@ -181,7 +190,7 @@ def build(args: argparse.Namespace, warehouse: Path) -> int:
     built_from, stamp = fingerprint(args.raw_seeds), read_stamp(warehouse)
     run_dir = PROJECT / RUNS_DIR / new_build_id(started)
     try:
-        if published and stamp.get("fingerprint") == built_from and stamp.get("build_id") == published.get("build_id"):
+        if up_to_date(published, stamp, built_from):
             print(f"{warehouse} is up to date: nothing new to build")
             build_id = published["build_id"]
             if not write_feeds.feeds_current(args.feeds, build_id):
