@@ -63,6 +63,7 @@ class Night:
 
     def __init__(self, root: Path, pdf_dir: Path | None = None) -> None:
         self.root = root
+        root.mkdir(parents=True, exist_ok=True)
         self.pdf_dir = pdf_dir or root / "pdf"
         self.pdf_dir.mkdir(parents=True, exist_ok=True)
         self.warehouse = root / "warehouse" / "jixiao.duckdb"
@@ -71,6 +72,7 @@ class Night:
         self.hook = root / "hook"
         self.hook.mkdir(exist_ok=True)
         self.raw = raw_seeds_dir()
+        self.started: list[subprocess.Popen] = []
 
     def command(self, *extra: str) -> list[str]:
         command = [sys.executable, "-m", "scripts.build", *extra, "--pdf-dir", str(self.pdf_dir)]
@@ -90,9 +92,19 @@ class Night:
         for stale in self.hook.glob("*"):
             stale.unlink()
         pipe = subprocess.PIPE
-        return subprocess.Popen(
+        process = subprocess.Popen(
             self.command(*extra), cwd=REPO, env=self.env(pause), stdout=pipe, stderr=pipe, text=True
         )
+        self.started.append(process)
+        return process
+
+    def close(self) -> None:
+        """A failed test leaves no paused build behind holding the lock."""
+        for process in self.started:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+        shutil.rmtree(self.raw, ignore_errors=True)
 
     def reached(self, phase: str, process: subprocess.Popen) -> int:
         """Wait for the paused build to reach ``phase``; returns its PID."""
@@ -138,7 +150,7 @@ def night(tmp_path: Path):
 
     yield make
     for made in created:
-        shutil.rmtree(made.raw, ignore_errors=True)
+        made.close()
 
 
 @pytest.fixture(scope="module")
@@ -178,6 +190,7 @@ def test_overlapping_builds_wait_or_name_the_running_one(two_books: Night, night
     waiting = subprocess.Popen(
         first.command("--lock-wait", "600"), cwd=REPO, env=first.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
+    first.started.append(waiting)
     assert waiting.stdout is not None
     assert f"(PID {pid}, started" in waiting.stdout.readline().decode()
     first.release("dbt")
