@@ -18,6 +18,9 @@ SAMPLE_PDF := data/pdf/duobao_street_office_2024.pdf
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DO_NOT_TRACK := 1
+# For dbt run by hand from make's recipes (scripts/build.py sets its own per run).
+export JIXIAO_WAREHOUSE := $(WAREHOUSE)
+export JIXIAO_RAW_SEEDS := $(RAW_SEEDS)
 
 # Every setting, quoted, for the build script (which also checks RAW_SEEDS is relative to the project).
 BUILD_ARGS = --pdf-dir "$(PDF_DIR)" --warehouse "$(WAREHOUSE)" --raw-seeds "$(RAW_SEEDS)" \

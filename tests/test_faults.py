@@ -18,6 +18,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from extract.atomic import write_atomic
+from extract.cache import Cache
 from synth.budget_book import render_book
 from synth.editions import next_year_edition
 from tests.helpers import REPO, SAMPLE_PDF, raw_seeds_dir
@@ -242,6 +244,7 @@ def test_kill_at_every_phase_then_the_next_build_recovers(two_books: Night, nigh
     assert chain.build("--lock-wait", "0").returncode == 0, "no lock is left behind by the killed builds"
 
     # make rollback puts the previous warehouse (both books) back, and its feeds.
+    assert len(list((chain.warehouse.parent / ".history").iterdir())) == 1
     rolled = subprocess.run(chain.command("rollback"), cwd=REPO, env=chain.env(), capture_output=True, text=True)
     assert rolled.returncode == 0, rolled.stderr
     assert build_id(chain.warehouse) == before
@@ -429,3 +432,27 @@ def test_make_build_with_spaces_quotes_chinese_names_and_subfolders(two_books: N
     assert source_files(warehouse) == ["2024/多宝.pdf", "2025/多宝.pdf"]
     assert counts(warehouse) == counts(two_books.warehouse)
     assert (feeds / "fct_project_budget").is_dir()
+
+
+def test_cache_prunes_old_extractor_versions_and_the_archive_survives(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "cache")
+    cache.store("ab" * 32, {"refused": {"reason": "x", "page": None, "code": "x"}})
+    old = tmp_path / "cache" / "v0.0.1-000000000000"
+    (old / "ab").mkdir(parents=True)
+    archive = tmp_path / "cache" / "archive" / "index.json"
+    write_atomic(archive, "{}")
+    assert cache.prune() == [old]
+    assert not old.exists() and archive.exists() and cache.load("ab" * 32) is not None
+
+
+def test_write_atomic_leaves_the_old_file_when_the_writer_fails(tmp_path: Path) -> None:
+    target = write_atomic(tmp_path / "seed.csv", "old\n")
+
+    def fails(handle) -> None:
+        handle.write("half")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        write_atomic(target, fails)
+    assert target.read_text() == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["seed.csv"]
