@@ -221,8 +221,12 @@ def _keep_or_fall_back(outcome: Outcome, archive: Archive, hashes: dict[str, str
     for name, documents in by_file.items():
         archive.keep(name, hashes[name], documents)
     published = {d.document_id for d in outcome.documents}
+    kept_stale: set[str] = set()
     for number, refusal in enumerate(outcome.quarantined):
         if refusal.source_file in by_file or refusal.disposition != "refused":
+            continue
+        if refusal.source_file in kept_stale:  # the file's other reasons
+            outcome.quarantined[number] = replace(refusal, disposition="stale")
             continue
         last_good = archive.last_good(refusal.source_file)
         if last_good is None or last_good[0] == hashes.get(refusal.source_file):
@@ -236,6 +240,7 @@ def _keep_or_fall_back(outcome: Outcome, archive: Archive, hashes: dict[str, str
         outcome.documents += stale
         published |= {d.document_id for d in stale}
         outcome.quarantined[number] = replace(refusal, disposition="stale")
+        kept_stale.add(refusal.source_file)
         log.note(f"kept stale {refusal.source_file}: its last good edition {last_good[0][:16]} stays published")
     archive.save()
 
@@ -243,9 +248,10 @@ def _keep_or_fall_back(outcome: Outcome, archive: Archive, hashes: dict[str, str
 def _file_statuses(outcome: Outcome, hashes: dict[str, str], previous: dict[str, str]) -> list[tuple[str, str, str]]:
     """raw_build_files: each file found or published before, and what happened to it in this run."""
     dispositions = {q.source_file: q.disposition for q in outcome.quarantined}
+    fresh = {d.source_file for d in outcome.documents if not d.is_stale}
     files = []
     for name, sha in hashes.items():
-        if name in dispositions and name not in {d.source_file for d in outcome.documents if not d.is_stale}:
+        if name in dispositions and name not in fresh:
             status = "stale" if dispositions[name] == "stale" else "refused"
         elif name not in previous:
             status = "added"
