@@ -6,16 +6,11 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PDF_DIR ?= data/pdf
-WAREHOUSE ?= warehouse/jixiao.duckdb
-RAW_SEEDS ?= build/raw
-REPORTS ?= reports
-FEEDS ?= feeds
-CACHE ?= build/cache
+# Folder defaults and limits, defined once in jixiao.env (NAME=value lines); the command line
+# (make build PDF_DIR=…) or the environment wins. Values are quoted in recipes: paths may hold spaces.
+$(foreach setting,$(shell sed -n 's/^\([A-Z_][A-Z_0-9]*\)=.*/\1/p' jixiao.env),\
+	$(eval $(setting) ?= $(shell sed -n 's/^$(setting)=//p' jixiao.env)))
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
-ifneq ($(filter /%,$(RAW_SEEDS)),)
-$(error RAW_SEEDS must be a folder relative to the project, e.g. build/raw)
-endif
 SEED_JSON := tests/fixtures/expected/000_e493727b22778aa2.json
 SAMPLE_PDF := data/pdf/duobao_street_office_2024.pdf
 
@@ -23,11 +18,17 @@ SAMPLE_PDF := data/pdf/duobao_street_office_2024.pdf
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DO_NOT_TRACK := 1
-export JIXIAO_WAREHOUSE := $(abspath $(WAREHOUSE))
-# dbt needs seed paths relative to the project (an absolute one gets overwritten by compiled SQL).
+# For dbt run by hand from make's recipes (scripts/build.py sets its own per run).
+export JIXIAO_WAREHOUSE := $(WAREHOUSE)
 export JIXIAO_RAW_SEEDS := $(RAW_SEEDS)
 
-.PHONY: build feeds docs bench test lint sample clean
+# Every setting, quoted, for the build script (which also checks RAW_SEEDS is relative to the project).
+BUILD_ARGS = --pdf-dir "$(PDF_DIR)" --warehouse "$(WAREHOUSE)" --raw-seeds "$(RAW_SEEDS)" \
+	--reports "$(REPORTS)" --feeds "$(FEEDS)" --cache "$(CACHE)" --archive "$(ARCHIVE)" \
+	--lock-wait "$(LOCK_WAIT)" --keep "$(KEEP_WAREHOUSES)" --allow-shrink "$(ALLOW_SHRINK)" -j "$(JOBS)" \
+	--file-timeout "$(FILE_TIMEOUT)" --file-memory "$(FILE_MEMORY)" --scheduler "$(SCHEDULER)"
+
+.PHONY: build feeds docs rollback bench test lint sample clean
 
 # The venv is (re)installed whenever requirements.txt changes.
 $(VENV)/.installed: requirements.txt
@@ -35,20 +36,21 @@ $(VENV)/.installed: requirements.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
+# Extract, dbt build into a new file, publish it, write feeds; one build at a time (exit codes: README).
 build: $(VENV)/.installed
-	$(BIN)/python -m scripts.build --pdf-dir $(PDF_DIR) --warehouse $(WAREHOUSE) --raw-seeds $(RAW_SEEDS) \
-		--reports $(REPORTS) --feeds $(FEEDS) --cache $(CACHE) -j $(JOBS) \
-		$(if $(FILE_TIMEOUT),--file-timeout $(FILE_TIMEOUT)) $(if $(FILE_MEMORY),--file-memory $(FILE_MEMORY))
+	$(BIN)/python -m scripts.build build $(BUILD_ARGS)
 
-# Parquet feeds of every contracted mart, hive-partitioned by fiscal year (make build writes them too).
+# Parquet feeds of every contracted mart from the published warehouse (read-only), under the build lock.
 feeds: $(VENV)/.installed
-	$(BIN)/dbt parse --quiet
-	$(BIN)/python scripts/write_feeds.py $(JIXIAO_WAREHOUSE) target/manifest.json $(FEEDS)
+	$(BIN)/python -m scripts.build feeds $(BUILD_ARGS)
 
-# The dbt docs site, as one offline HTML file: target/static_index.html.
+# The dbt docs site, as one offline HTML file: target/static_index.html (from a copy: the warehouse is only read).
 docs: $(VENV)/.installed
-	$(BIN)/dbt docs generate --static --quiet
-	@echo "docs: $(CURDIR)/target/static_index.html"
+	$(BIN)/python -m scripts.build docs $(BUILD_ARGS)
+
+# Put the previous published warehouse back (kept in the warehouse's .history/ folder).
+rollback: $(VENV)/.installed
+	$(BIN)/python -m scripts.build rollback $(BUILD_ARGS)
 
 # The benchmark (bench/run.py): books embed Debian's WenQuanYi Zen Hei font, installed here if missing.
 BENCH_ARGS ?=
@@ -69,21 +71,21 @@ sample: $(VENV)/.installed
 	$(BIN)/python -m synth.budget_book $(SEED_JSON) $(SAMPLE_PDF)
 
 clean:
-	rm -rf target logs build warehouse reports feeds bench/corpus
+	rm -rf target logs build warehouse "$(REPORTS)" "$(FEEDS)" bench/corpus
 
 # For analysts (README "For analysts"): the warehouse read-only in the DuckDB shell (duckdb-cli, a 1.x reader,
 # which opens it because it is written in v1.2.0 storage; `select * from 项目` works through the search path),
 # the Excel workbooks and the HTML report (make build writes both; these rewrite the changed ones only).
 .PHONY: shell excel report browser-deps
 shell: $(VENV)/.installed
-	$(BIN)/duckdb -readonly -cmd "set search_path = 'marts,marts_zh'" $(WAREHOUSE)
+	$(BIN)/duckdb -readonly -cmd "set search_path = 'marts,marts_zh'" "$(WAREHOUSE)"
 
 excel: $(VENV)/.installed
-	$(BIN)/python -m scripts.excel $(WAREHOUSE) $(REPORTS)/excel
+	$(BIN)/python -m scripts.excel "$(WAREHOUSE)" "$(REPORTS)/excel"
 
 report: $(VENV)/.installed
-	$(BIN)/python -m scripts.report $(WAREHOUSE) $(REPORTS)
-	@echo "report: $(abspath $(REPORTS))/index.html"
+	$(BIN)/python -m scripts.report "$(WAREHOUSE)" "$(REPORTS)"
+	@echo "report: $(REPORTS)/index.html"
 
 # The report's browser test needs headless Chromium and a CJK font: the distribution's packages, installed
 # here when missing (CI is a clean machine).

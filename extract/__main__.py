@@ -1,8 +1,9 @@
-"""``python -m extract PDF_DIR OUT_DIR``: extract every PDF in a folder into raw CSV seeds.
+"""``python -m extract PDF_DIR OUT_DIR``: extract every PDF under a folder into raw CSV seeds.
 
 Only new work: results are cached by content hash, so an unchanged folder extracts nothing. A file
 that cannot be read is quarantined with its reason; the others still extract, and the exit status
-is 1 so that a nightly run notices.
+is 1 so that a nightly run notices. A manifest.csv that cannot be used exits 2 with one line.
+Defaults come from jixiao.env (extract/config.py).
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ import os
 import sys
 from pathlib import Path
 
+from .config import path_setting
 from .dask_engine import DEFAULT_CONNECT_TIMEOUT, Cluster, ClusterError
 from .limits import add_limit_arguments, limits_from
-from .pipeline import Shard, run
+from .pipeline import ManifestError, Shard, run
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,8 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m extract", description=__doc__.splitlines()[0])
     parser.add_argument("pdf_dir", type=Path, help="folder of budget book PDFs (and an optional manifest.csv)")
     parser.add_argument("out_dir", type=Path, help="folder for the raw seeds (raw_documents.csv, …)")
-    parser.add_argument("--reports", type=Path, default=Path("reports"), help="where the quality gate's Data Docs go")
-    parser.add_argument("--cache", type=Path, default=Path("build/cache"), help="extraction cache folder")
+    parser.add_argument("--reports", type=Path, default=path_setting("REPORTS"), help="the gate's Data Docs")
+    parser.add_argument("--cache", type=Path, default=path_setting("CACHE"), help="extraction cache folder")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: cores)")
     parser.add_argument("--shard", type=Shard.parse, help="i/n: extract only this deterministic share of the files")
     add_limit_arguments(parser)
@@ -44,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         outcome = run(
             args.pdf_dir, args.out_dir, args.reports, args.cache, args.jobs, args.shard, limits_from(args), cluster
         )
-    except ClusterError as error:
+    except (ClusterError, ManifestError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"{outcome.summary()} -> {args.out_dir}")

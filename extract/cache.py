@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
+import shutil
 from dataclasses import asdict
 from pathlib import Path
 
 from . import __version__
+from .atomic import write_atomic
 from .model import Document, ExtractionError, TableRow
 
 
@@ -47,11 +48,16 @@ class Cache:
             return None
 
     def store(self, sha: str, entry: dict) -> None:
-        path = self._path(sha)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-        partial.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
-        os.replace(partial, path)
+        write_atomic(self._path(sha), json.dumps(entry, ensure_ascii=False))
+
+    def prune(self) -> list[Path]:
+        """Remove the entries of other extractor versions (they are never read again; the archive keeps the
+        last good editions). Only ``make build``, holding the build lock, prunes: a shared cache filled by
+        shards of another version is left alone by ``python -m extract``."""
+        stale = [p for p in self.folder.parent.glob("v*") if p.is_dir() and p != self.folder]
+        for folder in stale:
+            shutil.rmtree(folder, ignore_errors=True)
+        return stale
 
 
 def _refusal(error: ExtractionError) -> dict:

@@ -31,11 +31,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .cache import entry_for
+from .config import setting
 from .model import ExtractionError
 from .screen import Budget
 
-DEFAULT_FILE_MEMORY = 1 << 30  # bytes of address space for the process reading one file (1 GiB)
-DEFAULT_FILE_TIMEOUT = 300.0  # seconds one file may take
 WORKER_START_TIMEOUT = 120.0  # seconds a new worker may take to import its libraries (a loaded machine)
 LIMITS_STAGE = "limits"  # the quarantine reason schema's stage for everything refused here
 _ROOT = Path(__file__).resolve().parents[1]  # where ``python -m extract.worker`` finds the package
@@ -62,6 +61,12 @@ def parse_size(text: str) -> int:
     if not match:
         raise ValueError(f"{text!r}: expected a size such as 1G, 300M or 1073741824")
     return int(float(match["number"]) * _UNITS[match["unit"].lower()])
+
+
+# What one file may take by default (jixiao.env: FILE_MEMORY, address space of the process reading it; FILE_TIMEOUT,
+# seconds): real books, a 500-page table or a collected book of several departments included, never reach them.
+DEFAULT_FILE_MEMORY = parse_size(setting("FILE_MEMORY"))
+DEFAULT_FILE_TIMEOUT = float(setting("FILE_TIMEOUT"))
 
 
 def format_size(size: int) -> str:

@@ -1,33 +1,37 @@
 """Extract a folder of budget books: only new work, on every core, then the quality gate.
 
-Each PDF is hashed; a result cached for that content and extractor version is reused, the others are
-extracted in a process pool. Results are placed (file name, manifest), checked by the quality gate
-(also cached), and written as raw seeds.
+Plain phases: find (every PDF under the folder, recursively, named by its path relative to it) → read (cached
+by content hash and extractor version, the others in a process pool) → place (path, manifest) → gate (also
+cached) → keep (good editions into the archive; a refused copy of a path falls back to its last good edition,
+published stale) → write the raw seeds.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
+from .archive import Archive
 from .cache import Cache, content_hash, results_of
 from .dask_engine import Cluster, extract_on_cluster
-from .document import Overrides, overrides_for, place
+from .document import overrides_for, place
 from .gate import preload, validate
 from .limits import DEFAULT_LIMITS, Limits, close_workers, read_under_limits, reusable, warm
+from .manifest import Manifest, ManifestError, read_manifest, unmatched
 from .model import Document, ExtractionError, Quarantined
 from .seeds import write_seeds
+
+__all__ = ["ManifestError", "Outcome", "Shard", "pdf_files", "read_manifest", "run", "source_name"]
 
 
 @dataclass(frozen=True)
 class Shard:
-    """``--shard i/n``: the files whose name hashes to i (1-based) of n."""
+    """``--shard i/n``: the files whose path (relative to the folder) hashes to i (1-based) of n."""
 
     index: int
     count: int
@@ -39,8 +43,8 @@ class Shard:
             raise ValueError(f"shard {text}: expected i/n with 1 <= i <= n")
         return cls(index, count)
 
-    def holds(self, path: Path) -> bool:
-        bucket = int.from_bytes(hashlib.sha256(path.name.encode()).digest()[:8], "big") % self.count
+    def holds(self, name: str) -> bool:
+        bucket = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big") % self.count
         return bucket == self.index - 1
 
 
@@ -50,35 +54,33 @@ class Outcome:
     quarantined: list[Quarantined] = field(default_factory=list)
     extracted: int = 0
     cached: int = 0
+    found: int = 0  # PDF files found in the folder (this shard's)
+    files: list[tuple[str, str, str]] = field(default_factory=list)  # source_file, sha256, status (raw_build_files)
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
+        stale = sum(1 for q in self.quarantined if q.disposition == "stale")
         return (
             f"{len(self.documents)} documents ({self.extracted} extracted, {self.cached} from cache), "
-            f"{len(self.quarantined)} quarantined"
+            f"{len(self.quarantined)} quarantined" + (f" ({stale} kept stale)" if stale else "")
         )
 
 
-def read_manifest(pdf_dir: Path) -> dict[str | tuple[str, int], Overrides]:
-    """``manifest.csv`` beside the PDFs (columns ``file``, ``fiscal_year``, ``department_name``, optional
-    ``table``: the row then applies to that table of the file only, keyed ``(file, table)``)."""
-    path = pdf_dir / "manifest.csv"
-    if not path.exists():
-        return {}
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return {
-            (
-                (row["file"].strip(), int(row["table"])) if (row.get("table") or "").strip() else row["file"].strip()
-            ): Overrides(
-                fiscal_year=int(row["fiscal_year"]) if (row.get("fiscal_year") or "").strip() else None,
-                department_name=(row.get("department_name") or "").strip() or None,
-            )
-            for row in csv.DictReader(handle)
-        }
+def source_name(pdf_dir: Path, path: Path) -> str:
+    """A file's ``source_file``: its path relative to the folder, '/'-separated (2024/x.pdf ≠ 2025/x.pdf)."""
+    return path.relative_to(pdf_dir).as_posix()
 
 
 def pdf_files(pdf_dir: Path, shard: Shard | None = None) -> list[Path]:
-    files = sorted(p for p in pdf_dir.iterdir() if p.is_file() and p.suffix.lower() == ".pdf")
-    return [p for p in files if shard is None or shard.holds(p)]
+    """Every PDF under the folder, subfolders included (hidden files and folders are skipped)."""
+    files = sorted(
+        p
+        for p in pdf_dir.rglob("*")
+        if p.suffix.lower() == ".pdf"
+        and not any(part.startswith(".") for part in p.relative_to(pdf_dir).parts)
+        and p.is_file()
+    )
+    return [p for p in files if shard is None or shard.holds(source_name(pdf_dir, p))]
 
 
 def extract_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict:
@@ -149,6 +151,11 @@ def _describe(document: Document) -> str:
     )
 
 
+def _place(document: Document, path: Path, name: str, sha: str, manifest: Manifest) -> Document:
+    overrides = overrides_for(manifest, name, document.table_ordinal)
+    return replace(place(document, path, overrides), source_file=name, source_sha256=sha)
+
+
 def run(
     pdf_dir: Path,
     out_dir: Path,
@@ -158,14 +165,25 @@ def run(
     shard: Shard | None = None,
     limits: Limits = DEFAULT_LIMITS,
     cluster: Cluster | None = None,
+    *,
+    archive_dir: Path | None = None,
+    previous: dict[str, str] | None = None,
 ) -> Outcome:
+    """Extract ``pdf_dir`` into raw seeds in ``out_dir``. ``archive_dir`` keeps last good editions (and
+    supplies them for a path whose new copy is refused); ``previous`` (source_file → sha256 of the published
+    build) decides each file's status. Raises ManifestError for a manifest that cannot be used."""
     manifest = read_manifest(pdf_dir)
     cache = Cache(cache_dir)
     paths = pdf_files(pdf_dir, shard)
+    names = {path: source_name(pdf_dir, path) for path in paths}
     hashes = {path: content_hash(path) for path in paths}
     entries = {path: reusable(cache.load(hashes[path]), limits) for path in paths}
     missing = [path for path in paths if entries[path] is None]
-    outcome = Outcome(cached=len(paths) - len(missing), extracted=len(missing))
+    outcome = Outcome(cached=len(paths) - len(missing), extracted=len(missing), found=len(paths))
+    if shard is None:
+        outcome.warnings = unmatched(manifest, list(names.values()))
+    for line in outcome.warnings:
+        print(line, file=sys.stderr, flush=True)
 
     if missing:
         preload()  # the gate's library loads while the books are read
@@ -177,8 +195,7 @@ def run(
             if isinstance(result, ExtractionError):
                 log.file(f"quarantined {path}: {result}", error=True)
             else:
-                overrides = overrides_for(manifest, path.name, result.table_ordinal)
-                log.file(f"extracted {path}: {_describe(place(result, path, overrides))}")
+                log.file(f"extracted {path}: {_describe(_place(result, path, names[path], hashes[path], manifest))}")
     log.close()
 
     seen: dict[str, Path] = {}
@@ -187,24 +204,24 @@ def run(
             if isinstance(result, ExtractionError):
                 outcome.quarantined.append(
                     Quarantined(
-                        path.name, result.reason, result.page, result.stage, result.code, result.document_id, result.row
+                        names[path],
+                        result.reason,
+                        result.page,
+                        result.stage,
+                        result.code,
+                        result.document_id,
+                        result.row,
                     )
                 )
                 if path not in missing:
                     log.note(f"quarantined {path}: {result} (cached)", error=True)
             elif result.document_id in seen:
-                log.note(f"skipped {path}: same content as {seen[result.document_id].name}")
+                log.note(f"skipped {path}: same content as {seen[result.document_id]}")
             else:
                 seen[result.document_id] = path
-                overrides = overrides_for(manifest, path.name, result.table_ordinal)
-                outcome.documents.append(place(result, path, overrides))
+                outcome.documents.append(_place(result, path, names[path], hashes[path], manifest))
 
-    verdicts = _gate(
-        outcome.documents,
-        cache,
-        {d.document_id: hashes[pdf_dir / d.source_file] for d in outcome.documents},
-        reports_dir,
-    )
+    verdicts = _gate(outcome.documents, cache, reports_dir)
     for document in outcome.documents:
         if verdicts[document.document_id]:
             reason = verdicts[document.document_id] or ""
@@ -213,13 +230,67 @@ def run(
             )
             log.note(f"quarantined {pdf_dir / document.source_file}: {verdicts[document.document_id]}", error=True)
     outcome.documents = [d for d in outcome.documents if not verdicts[d.document_id]]
-    write_seeds(out_dir, outcome.documents, outcome.quarantined)
+    if archive_dir is not None:
+        _keep_or_fall_back(outcome, Archive(archive_dir), {names[p]: hashes[p] for p in paths}, log)
+    outcome.files = _file_statuses(outcome, {names[p]: hashes[p] for p in paths}, previous or {})
+    write_seeds(out_dir, outcome.documents, outcome.quarantined, outcome.files)
     return outcome
 
 
-def _gate(documents: list[Document], cache: Cache, hashes: dict[str, str], reports_dir: Path) -> dict[str, str | None]:
+def _keep_or_fall_back(outcome: Outcome, archive: Archive, hashes: dict[str, str], log: Log) -> None:
+    """Good documents become their path's last good edition; a path whose copy was refused publishes its last
+    good edition instead, marked stale with the refusal's reason (disposition ``stale``)."""
+    by_file: dict[str, list[Document]] = {}
+    for document in outcome.documents:
+        by_file.setdefault(document.source_file, []).append(document)
+    for name, documents in by_file.items():
+        archive.keep(name, hashes[name], documents)
+    published = {d.document_id for d in outcome.documents}
+    kept_stale: set[str] = set()
+    for number, refusal in enumerate(outcome.quarantined):
+        if refusal.source_file in by_file or refusal.disposition != "refused":
+            continue
+        if refusal.source_file in kept_stale:  # the file's other reasons
+            outcome.quarantined[number] = replace(refusal, disposition="stale")
+            continue
+        last_good = archive.last_good(refusal.source_file)
+        if last_good is None or last_good[0] == hashes.get(refusal.source_file):
+            continue
+        reason = f"the copy now at this path was refused ({refusal.reason}); last good edition kept"
+        stale = [
+            replace(d, source_file=refusal.source_file, is_stale=True, stale_reason=reason)
+            for d in last_good[1]
+            if d.document_id not in published
+        ]
+        outcome.documents += stale
+        published |= {d.document_id for d in stale}
+        outcome.quarantined[number] = replace(refusal, disposition="stale")
+        kept_stale.add(refusal.source_file)
+        log.note(f"kept stale {refusal.source_file}: its last good edition {last_good[0][:16]} stays published")
+    archive.save()
+
+
+def _file_statuses(outcome: Outcome, hashes: dict[str, str], previous: dict[str, str]) -> list[tuple[str, str, str]]:
+    """raw_build_files: each file found or published before, and what happened to it in this run."""
+    dispositions = {q.source_file: q.disposition for q in outcome.quarantined}
+    fresh = {d.source_file for d in outcome.documents if not d.is_stale}
+    files = []
+    for name, sha in hashes.items():
+        if name in dispositions and name not in fresh:
+            status = "stale" if dispositions[name] == "stale" else "refused"
+        elif name not in previous:
+            status = "added"
+        else:
+            status = "unchanged" if previous[name] == sha else "changed"
+        files.append((name, sha, status))
+    files += [(name, sha, "removed") for name, sha in previous.items() if name not in hashes]
+    return sorted(files)
+
+
+def _gate(documents: list[Document], cache: Cache, reports_dir: Path) -> dict[str, str | None]:
     """The quality gate's verdict per document (the failure, or None): cached ones are reused, the others
     validated together and cached."""
+    hashes = {d.document_id: d.source_sha256 for d in documents}
     entries = {d.document_id: cache.load(hashes[d.document_id]) or {} for d in documents}
     unchecked = [d for d in documents if d.document_id not in entries[d.document_id].get("gate", {})]
     failures = {failure.document_id: failure.reason for failure in validate(unchecked, reports_dir)}

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import csv
-import os
 from pathlib import Path
 
 from . import __version__
+from .atomic import write_atomic
 from .model import COLUMNS, Document, FormatDocument, IndicatorRecord, Quarantined
 
 DOCUMENT_FIELDS = tuple(
@@ -21,14 +21,20 @@ QUARANTINE_FIELDS = (
 )
 
 
+BUILD_FILE_FIELDS = ("source_file", "source_sha256", "status")
+# raw_build_files statuses (docs/architecture.md): what happened to each file since the published build.
+FILE_STATUSES = ("added", "changed", "unchanged", "removed", "refused", "stale")
+
+
 def _write(path: Path, fields: tuple[str, ...], records: list[tuple]) -> None:
-    """Write next to the target and rename, so a crash never leaves half a seed behind."""
-    partial = path.with_name(f".{path.name}.partial")
-    with partial.open("w", newline="", encoding="utf-8") as handle:
+    """Written atomically, so a crash never leaves half a seed behind."""
+
+    def rows(handle) -> None:
         writer = csv.writer(handle)
         writer.writerow(fields)
         writer.writerows(records)
-    os.replace(partial, path)
+
+    write_atomic(path, rows)
 
 
 def _document_record(d: Document) -> tuple:
@@ -50,7 +56,12 @@ def table_row_records(documents: list[Document]) -> list[tuple]:
     ]
 
 
-def write_seeds(out_dir: Path, documents: list[Document], quarantined: list[Quarantined]) -> None:
+def write_seeds(
+    out_dir: Path,
+    documents: list[Document],
+    quarantined: list[Quarantined],
+    build_files: list[tuple[str, str, str]] | None = None,
+) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     _write(out_dir / "raw_documents.csv", DOCUMENT_FIELDS, [_document_record(d) for d in documents])
     _write(out_dir / "raw_table_rows.csv", ROW_FIELDS, table_row_records(documents))
@@ -63,6 +74,7 @@ def write_seeds(out_dir: Path, documents: list[Document], quarantined: list[Quar
         for q in quarantined
     ]
     _write(out_dir / "raw_quarantine.csv", QUARANTINE_FIELDS, refused)
+    _write(out_dir / "raw_build_files.csv", BUILD_FILE_FIELDS, sorted(build_files or []))
 
 
 # --- raw_indicator_rows: formats that print one indicator per row or card line (extract/formats/) ---

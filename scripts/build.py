@@ -1,35 +1,69 @@
 """``make build``: extract, dbt build into a new DuckDB file, publish it by rename, write feeds, summarise.
 
-Analysts query the warehouse while the nightly runs, so it is never built in place: dbt builds
-``.<name>.building`` beside it, and only when the build and every data test pass does a rename
-replace the published file (a reader holding the old file open keeps reading it). Otherwise the last
-good warehouse stays and the build fails. When neither the raw seeds nor the dbt project changed since
-the published build (a nightly with no new file), dbt is not run at all.
+One build at a time (scripts/lock.py): the whole run, extraction to stamp, holds the build lock; a second
+build waits ``LOCK_WAIT`` seconds, then exits 1 naming the running one. Analysts query the warehouse while the
+nightly runs, so it is never built in place: dbt builds a uniquely named ``.<name>.<pid>-<random>.building``
+beside it with this run's own target folder; the build metadata is written into it, and only the file this run
+built and checked is renamed over the published one (scripts/warehouse.py; the replaced one goes into
+``.history/`` for ``make rollback``). Feeds are swapped in after it, and the stamp saying "up to date" (covering
+warehouse and feeds) is written last. Nothing is published when no PDF is found or more than half of the
+published documents would disappear, unless ``ALLOW_SHRINK=1``.
+
+Exit codes: 0 published (or up to date) with every file; 1 published, but a file was refused, held back or kept
+stale, or another build is running; 2 nothing done: PDF_DIR is not a folder, manifest.csv is wrong, or WAREHOUSE
+is not a jixiao warehouse; 3 not published, the last good warehouse stays (dbt or a data test failed, the
+warehouse would shrink, or a writer holds it).
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import hashlib
+import json
 import os
+import secrets
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
+from extract import __version__
+from extract.atomic import write_atomic
+from extract.cache import Cache, extractor_fingerprint
+from extract.config import int_setting, path_setting, setting
+from extract.dask_engine import Cluster, ClusterError
 from extract.limits import add_limit_arguments, limits_from
-from extract.pipeline import Shard, run
-from scripts import analysts, build_summary, write_feeds
+from extract.pipeline import ManifestError, Outcome, Shard, run
+from extract.seeds import FILE_STATUSES
+from scripts import analysts, build_summary, phases, write_feeds
+from scripts.lock import Busy, build_lock
+from scripts.warehouse import BuildRun, Locked, Refused, identify, latest_run, published_state, write_metadata
+from scripts.warehouse import publish as publish_warehouse
+from scripts.warehouse import rollback as rollback_warehouse
 
 PROJECT = Path(__file__).resolve().parents[1]
 PROJECT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/dbt")
+RUNS_DIR = Path("build") / "runs"  # each run's own dbt target folder, relative to the project
+NOT_FINGERPRINTED = {"raw_build_files.csv"}  # statuses relative to the last build, not an input of the marts
+
+OK, QUARANTINED, REFUSED_INPUT, NOT_PUBLISHED = 0, 1, 2, 3
+BUSY = 1
+
+
+class NotPublished(Exception):
+    """The build stops; the last good warehouse stays (one line)."""
 
 
 def fingerprint(raw_seeds: Path) -> str:
     """What the warehouse is built from: the raw seeds and every file of the dbt project."""
     digest = hashlib.sha256()
-    files = [p for p in sorted(raw_seeds.glob("*.csv"))]
+    files = [p for p in sorted(raw_seeds.glob("*.csv")) if p.name not in NOT_FINGERPRINTED]
     for name in PROJECT_INPUTS:
         path = PROJECT / name
         files += sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
@@ -39,76 +73,282 @@ def fingerprint(raw_seeds: Path) -> str:
     return digest.hexdigest()
 
 
-def lock_holder(warehouse: Path) -> str | None:
-    """The one-line reason the published warehouse cannot be replaced now, if another process writes to it."""
-    if not warehouse.exists():
-        return None
-    try:
-        duckdb.connect(str(warehouse), read_only=True).close()
-    except duckdb.IOException as error:
-        holder = str(error).split("Conflicting lock is held in", 1)[-1].split(".")[0].strip()
-        return f"{warehouse} is locked for writing by another process ({holder})"
+def _die_with_parent() -> None:
+    """In the dbt child: be killed when the build dies (even by kill -9), so no orphan writes on."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def dbt_env(warehouse: Path, raw_seeds: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(PROJECT),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+        "DO_NOT_TRACK": "1",
+        "JIXIAO_WAREHOUSE": str(warehouse),
+        "JIXIAO_RAW_SEEDS": str(raw_seeds),
+    }
+
+
+def dbt_build(building: Path, raw_seeds: Path, run_dir: Path) -> int:
+    dbt = Path(sys.executable).with_name("dbt")
+    command = [str(dbt), "build", "--full-refresh", "--target-path", str(run_dir / "target")]
+    child = subprocess.Popen(command, cwd=PROJECT, env=dbt_env(building, raw_seeds), preexec_fn=_die_with_parent)
+    phases.pause_at("dbt")
+    return child.wait()
+
+
+def shrink_reason(outcome: Outcome, published: set[str], pdf_dir: Path) -> str | None:
+    """Why publishing would shrink the warehouse by accident, if it would."""
+    if outcome.found == 0:
+        return f"no PDF found in {pdf_dir} (an empty or unmounted folder?); ALLOW_SHRINK=1 publishes anyway"
+    gone = published - {d.source_file for d in outcome.documents}
+    if len(gone) * 2 > len(published):
+        return (
+            f"{len(gone)} of the {len(published)} published documents' files are gone or unreadable "
+            f"(e.g. {sorted(gone)[0]}); ALLOW_SHRINK=1 publishes anyway"
+        )
     return None
 
 
-def dbt_build(building: Path, raw_seeds: Path) -> int:
-    env = {**os.environ, "JIXIAO_WAREHOUSE": str(building), "JIXIAO_RAW_SEEDS": str(raw_seeds)}
-    dbt = Path(sys.executable).with_name("dbt")
-    return subprocess.run([str(dbt), "build", "--full-refresh"], cwd=PROJECT, env=env, check=False).returncode
+def stamp_path(warehouse: Path) -> Path:
+    return warehouse.with_name(f".{warehouse.name}.built-from")
 
 
-def publish(building: Path, warehouse: Path) -> None:
-    with duckdb.connect(str(building)) as connection:
-        connection.execute("checkpoint")  # everything in the file itself, nothing left in a .wal
-    os.replace(building, warehouse)
+def read_stamp(warehouse: Path) -> dict:
+    try:
+        return json.loads(stamp_path(warehouse).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {}
+
+
+def up_to_date(published: dict | None, stamp: dict, built_from: str) -> bool:
+    """The published warehouse was built from these inputs: the stamp (written last) says so, or the warehouse's
+    own metadata does (a build killed after publishing, before its stamp: its feeds are then checked)."""
+    if not published:
+        return False
+    stamped = stamp.get("fingerprint") == built_from and stamp.get("build_id") == published.get("build_id")
+    return stamped or published.get("project_fingerprint") == built_from
+
+
+def clean_leftovers(warehouse: Path, feeds: Path) -> None:
+    """What killed builds left (only run holding the lock, so none of it belongs to a live build)."""
+    for path in warehouse.parent.glob(f".{warehouse.name}.*.building*"):
+        path.unlink(missing_ok=True)
+    for path in warehouse.parent.glob(f".{warehouse.name}.*.partial"):
+        path.unlink(missing_ok=True)
+    shutil.rmtree(PROJECT / RUNS_DIR, ignore_errors=True)
+    write_feeds.clean_leftovers(feeds)
+
+
+def refresh_feeds(warehouse: Path, feeds: Path) -> str:
+    """Write the feeds from the published warehouse (read-only); returns its build id."""
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        build_id, models = write_feeds.recorded_models(connection)
+        for line in write_feeds.write_all(connection, models, feeds, build_id):
+            print(line)
+    return build_id
+
+
+def project_version() -> str:
+    for line in (PROJECT / "dbt_project.yml").read_text(encoding="utf-8").splitlines():
+        if line.startswith("version:"):
+            return line.split(":", 1)[1].strip().strip("\"'")
+    return ""
+
+
+def new_build_id(now: datetime) -> str:
+    return f"{now.strftime('%Y%m%dT%H%M%SZ')}-{os.getpid()}-{secrets.token_hex(2)}"
+
+
+def build(args: argparse.Namespace, warehouse: Path) -> int:
+    started = datetime.now(UTC)
+    phases.pause_at("extract")
+    clean_leftovers(warehouse, args.feeds)
+    if not args.pdf_dir.is_dir():
+        raise NotADirectoryError(f"PDF_DIR {args.pdf_dir} is not a folder (not mounted?); nothing was built")
+    published = identify(warehouse)
+    previous, published_documents = published_state(warehouse)
+    cache = Cache(args.cache)
+    for folder in cache.prune():
+        print(f"pruned cache entries of another extractor version: {folder.name}")
+    archive = Path(args.archive) if args.archive else args.cache / "archive"
+    outcome = run(
+        args.pdf_dir,
+        args.raw_seeds,
+        args.reports,
+        args.cache,
+        args.jobs,
+        args.shard,
+        limits_from(args),
+        Cluster(args.scheduler) if args.scheduler else None,
+        archive_dir=archive,
+        previous=previous,
+    )
+    print(outcome.summary())
+    reason = None if args.allow_shrink else shrink_reason(outcome, published_documents, args.pdf_dir)
+    if reason:
+        build_summary.main(warehouse, None, args.raw_seeds)
+        raise NotPublished(reason)
+
+    built_from, stamp = fingerprint(args.raw_seeds), read_stamp(warehouse)
+    run_dir = PROJECT / RUNS_DIR / new_build_id(started)
+    try:
+        if up_to_date(published, stamp, built_from):
+            print(f"{warehouse} is up to date: nothing new to build")
+            build_id = published["build_id"]
+            if not write_feeds.feeds_current(args.feeds, build_id):
+                print(f"feeds {args.feeds} are missing or stale: rewriting them")
+                refresh_feeds(warehouse, args.feeds)
+        else:
+            build_id = run_dir.name
+            publish(args, warehouse, outcome, build_id, run_dir, started, built_from)
+            refresh_feeds(warehouse, args.feeds)
+        analysts.write(warehouse, args.reports)  # Excel workbooks and the HTML report: changed ones only
+        phases.pause_at("stamp")
+        write_atomic(stamp_path(warehouse), json.dumps({"fingerprint": built_from, "build_id": build_id}))
+        build_summary.main(warehouse, run_dir / "target" / "run_results.json", args.raw_seeds)
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        held_back = (latest_run(connection) or {}).get("files_held_back", 0)
+    if outcome.quarantined or held_back:
+        print("make build: some files were quarantined (refused, held back or kept stale)", file=sys.stderr)
+        return QUARANTINED
+    return OK
+
+
+def publish(
+    args: argparse.Namespace,
+    warehouse: Path,
+    outcome: Outcome,
+    build_id: str,
+    run_dir: Path,
+    started: datetime,
+    built_from: str,
+) -> None:
+    """dbt build into this run's own file and target folder, metadata into it, then publish that file."""
+    building = warehouse.with_name(f".{warehouse.name}.{build_id}.building")
+    try:
+        if dbt_build(building, args.raw_seeds, run_dir):
+            build_summary.main(warehouse, run_dir / "target" / "run_results.json", args.raw_seeds)
+            raise NotPublished("dbt build or a data test failed")
+        counts = {status: sum(1 for f in outcome.files if f[2] == status) for status in FILE_STATUSES}
+        fed = write_feeds.fed_models(run_dir / "target" / "manifest.json")
+        metadata = BuildRun(
+            build_id=build_id,
+            started_at=started.isoformat(),
+            built_at=datetime.now(UTC).isoformat(),
+            extractor_version=__version__,
+            extractor_fingerprint=extractor_fingerprint(),
+            project_version=project_version(),
+            project_fingerprint=built_from,
+            pdf_dir=str(args.pdf_dir.resolve()),
+            documents=len(outcome.documents),
+            files_added=counts["added"],
+            files_changed=counts["changed"],
+            files_unchanged=counts["unchanged"],
+            files_removed=counts["removed"],
+            files_refused=counts["refused"],
+            files_stale=counts["stale"],
+            files_held_back=0,  # counted from marts.mart_quarantine by write_metadata
+            fed_models=",".join(f"{schema}.{model}" for schema, model in fed),
+        )
+        write_metadata(building, metadata, outcome.files, warehouse)
+        publish_warehouse(building, warehouse, build_id, args.keep)
+        print(f"published {warehouse} (build {build_id})")
+    finally:
+        for path in building.parent.glob(f"{building.name}*"):
+            path.unlink(missing_ok=True)
+
+
+def feeds(args: argparse.Namespace, warehouse: Path) -> int:
+    current = _require(warehouse)
+    if not current:
+        raise Refused(f"{warehouse} has no build metadata; run make build first")
+    refresh_feeds(warehouse, args.feeds)
+    return OK
+
+
+def rollback(args: argparse.Namespace, warehouse: Path) -> int:
+    _require(warehouse)
+    previous = rollback_warehouse(warehouse)
+    stamp_path(warehouse).unlink(missing_ok=True)  # the next build checks its inputs again
+    print(f"rolled back: {warehouse} is now {previous.name}")
+    refresh_feeds(warehouse, args.feeds)
+    return OK
+
+
+def docs(args: argparse.Namespace, warehouse: Path) -> int:
+    """The dbt docs site from a private copy of the published warehouse: the warehouse is only read."""
+    _require(warehouse)
+    with tempfile.TemporaryDirectory(prefix="jixiao-docs-") as folder:
+        copy = Path(folder) / warehouse.name  # same file name, so the same database name in the docs
+        shutil.copyfile(warehouse, copy)
+        dbt = Path(sys.executable).with_name("dbt")
+        command = [str(dbt), "docs", "generate", "--static", "--quiet"]
+        env = dbt_env(copy, args.raw_seeds)
+        status = subprocess.run(command, cwd=PROJECT, env=env, check=False).returncode
+    if status:
+        raise NotPublished("dbt docs generate failed")
+    print(f"docs: {PROJECT / 'target' / 'static_index.html'}")
+    return OK
+
+
+def _require(warehouse: Path) -> dict:
+    current = identify(warehouse)
+    if current is None:
+        raise Refused(f"no warehouse at {warehouse}; run make build first")
+    return current
+
+
+COMMANDS = {"build": build, "feeds": feeds, "docs": docs, "rollback": rollback}
+
+
+def parser() -> argparse.ArgumentParser:
+    parse = argparse.ArgumentParser(prog="python -m scripts.build", description=__doc__.splitlines()[0])
+    parse.add_argument("command", nargs="?", default="build", choices=sorted(COMMANDS))
+    parse.add_argument("--pdf-dir", type=Path, default=path_setting("PDF_DIR"))
+    parse.add_argument("--warehouse", type=Path, default=path_setting("WAREHOUSE"))
+    parse.add_argument("--raw-seeds", type=Path, default=path_setting("RAW_SEEDS"), help="relative to the project")
+    parse.add_argument("--reports", type=Path, default=path_setting("REPORTS"))
+    parse.add_argument("--feeds", type=Path, default=path_setting("FEEDS"))
+    parse.add_argument("--cache", type=Path, default=path_setting("CACHE"))
+    parse.add_argument("--archive", default=setting("ARCHIVE"), help="default: CACHE/archive")
+    parse.add_argument("--lock-wait", type=float, default=float(setting("LOCK_WAIT")))
+    parse.add_argument("--keep", type=int, default=int_setting("KEEP_WAREHOUSES"), help="published warehouses kept")
+    parse.add_argument("--allow-shrink", type=int, default=int_setting("ALLOW_SHRINK"), choices=(0, 1))
+    parse.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    parse.add_argument("--shard", type=Shard.parse)
+    parse.add_argument("--scheduler", default=setting("SCHEDULER"), help="tcp://HOST:PORT of a Dask scheduler")
+    add_limit_arguments(parse)
+    return parse
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scripts.build", description=__doc__.splitlines()[0])
-    parser.add_argument("--pdf-dir", type=Path, default=Path("data/pdf"))
-    parser.add_argument("--warehouse", type=Path, default=Path("warehouse/jixiao.duckdb"))
-    parser.add_argument("--raw-seeds", type=Path, default=Path("build/raw"), help="relative to the project")
-    parser.add_argument("--reports", type=Path, default=Path("reports"))
-    parser.add_argument("--feeds", type=Path, default=Path("feeds"))
-    parser.add_argument("--cache", type=Path, default=Path("build/cache"))
-    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--shard", type=Shard.parse)
-    add_limit_arguments(parser)
-    args = parser.parse_args(argv)
+    args = parser().parse_args(argv)
+    command = args.command
     warehouse = args.warehouse.resolve()
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
-    if not args.pdf_dir.is_dir():
-        print(f"make build: {args.pdf_dir} is not a folder", file=sys.stderr)
-        return 2
-
-    outcome = run(args.pdf_dir, args.raw_seeds, args.reports, args.cache, args.jobs, args.shard, limits_from(args))
-    print(outcome.summary())
-    stamp = warehouse.with_name(f".{warehouse.name}.built-from")
-    built_from = fingerprint(args.raw_seeds)
-    status = 0
-    if warehouse.exists() and stamp.exists() and stamp.read_text() == built_from:
-        print(f"{warehouse} is up to date: nothing new to build")
-    else:
-        building = warehouse.with_name(f".{warehouse.name}.building")
-        building.unlink(missing_ok=True)
-        status = dbt_build(building, args.raw_seeds)
-        reason = "dbt build or a data test failed" if status else lock_holder(warehouse)
-        if reason:
-            building.unlink(missing_ok=True)
-            print(f"make build: not published, the last good warehouse stays: {reason}", file=sys.stderr)
-            status = status or 1
-        else:
-            publish(building, warehouse)
-            stamp.write_text(built_from)
-            write_feeds.main(warehouse, PROJECT / "target" / "manifest.json", args.feeds)
-            analysts.write(warehouse, args.reports)  # Excel workbooks and the HTML report, changed ones only
-    build_summary.main(warehouse, PROJECT / "target" / "run_results.json", args.raw_seeds)
-    if status:
-        return status
-    if outcome.quarantined:
-        print("make build: some files were quarantined", file=sys.stderr)
-        return 1
-    return 0
+    args.feeds = args.feeds.resolve()
+    args.cache = args.cache.resolve()
+    if args.raw_seeds.is_absolute():
+        print(f"make {command}: RAW_SEEDS must be relative to the project, e.g. build/raw", file=sys.stderr)
+        return REFUSED_INPUT
+    try:
+        if command == "docs":
+            return docs(args, warehouse)
+        warehouse.parent.mkdir(parents=True, exist_ok=True)
+        with build_lock(PROJECT, warehouse, args.lock_wait, what="build"):
+            return COMMANDS[command](args, warehouse)
+    except Busy as error:
+        print(f"make {command}: {error}", file=sys.stderr)
+        return BUSY
+    except (Refused, ManifestError, NotADirectoryError, ClusterError) as error:
+        print(f"make {command}: {error}", file=sys.stderr)
+        return REFUSED_INPUT
+    except (Locked, NotPublished) as error:
+        print(f"make {command}: not published, the last good warehouse stays: {error}", file=sys.stderr)
+        return NOT_PUBLISHED
 
 
 if __name__ == "__main__":
