@@ -42,19 +42,6 @@ _SIZE = re.compile(r"^\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>[kmgt]?)(?:i?b)?\s
 _UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
 
 
-@dataclass(frozen=True)
-class Limits:
-    """What one file may take: wall time, address space, and the budget of the cheap refusals (``None``
-    turns those off, so that a test can prove the operating system's limits alone)."""
-
-    file_timeout: float = DEFAULT_FILE_TIMEOUT
-    file_memory: int = DEFAULT_FILE_MEMORY
-    budget: Budget | None = field(default_factory=Budget)
-
-
-DEFAULT_LIMITS = Limits()
-
-
 def parse_size(text: str) -> int:
     """``1G``, ``1GiB``, ``300M``, ``300MB`` or a number of bytes; powers of 1024."""
     match = _SIZE.match(text)
@@ -67,6 +54,19 @@ def parse_size(text: str) -> int:
 # seconds): real books, a 500-page table or a collected book of several departments included, never reach them.
 DEFAULT_FILE_MEMORY = parse_size(setting("FILE_MEMORY"))
 DEFAULT_FILE_TIMEOUT = float(setting("FILE_TIMEOUT"))
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one file may take: wall time, address space, and the budget of the cheap refusals (``None``
+    turns those off, so that a test can prove the operating system's limits alone)."""
+
+    file_timeout: float = DEFAULT_FILE_TIMEOUT
+    file_memory: int = DEFAULT_FILE_MEMORY
+    budget: Budget | None = field(default_factory=Budget)
+
+
+DEFAULT_LIMITS = Limits()
 
 
 def format_size(size: int) -> str:
