@@ -44,6 +44,29 @@ def _changes(connection: duckdb.DuckDBPyConnection) -> list[str]:
     return lines
 
 
+HELD_BACK = """
+    select
+        source_file,
+        count(*) as reasons,
+        arg_min(
+            reason || coalesce(' (page ' || page_number || coalesce(', row ' || row_number, '') || ')', '')
+            || coalesce(': printed ' || printed_value || ', computed ' || computed_value, ''),
+            coalesce(page_number, 0) * 100000 + coalesce(row_number, 0)
+        ) as first_reason
+    from marts.mart_quarantine
+    where disposition = 'held_back'
+    group by source_file
+    order by source_file
+"""
+
+
+def _held_back(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """One line per document held back by a document check (every reason is in marts.mart_quarantine)."""
+    rows = connection.execute(HELD_BACK).fetchall()
+    lines = [f"{'held back':>14}: {len(rows)} (every reason: marts.mart_quarantine)"] if rows else []
+    return lines + [f"{'':>16}{name}: {count} reason(s), first: {first}" for name, count, first in rows]
+
+
 def main(warehouse: Path, run_results: Path | None, raw_seeds: Path) -> int:
     """``run_results``: this run's own dbt results (None or missing when this run did not run dbt)."""
     print("── jixiao build summary ──")
@@ -51,7 +74,7 @@ def main(warehouse: Path, run_results: Path | None, raw_seeds: Path) -> int:
         with duckdb.connect(str(warehouse), read_only=True) as connection:
             for label, sql in COUNTS.items():
                 print(f"{label:>14}: {connection.execute(sql).fetchone()[0]}")
-            for line in _changes(connection):
+            for line in _changes(connection) + _held_back(connection):
                 print(line)
     except duckdb.Error as error:
         print(f"{'warehouse':>14}: not readable ({str(error).splitlines()[0]})")

@@ -38,8 +38,8 @@ final as (
         canonical_department_name,
         fiscal_year,
         prior_fiscal_year,
-        cast(total_amount as decimal(38, 6)) as total_amount,
-        cast(case when prior_fiscal_year is not null then prior_total_amount end as decimal(38, 6))
+        cast(total_amount as {{ amount_type() }}) as total_amount,
+        cast(case when prior_fiscal_year is not null then prior_total_amount end as {{ amount_type() }})
             as prior_total_amount,
         case when prior_fiscal_year is not null then {{ percent_change('total_amount', 'prior_total_amount') }} end
             as change_pct,
