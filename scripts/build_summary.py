@@ -49,8 +49,7 @@ HELD_BACK = """
         source_file,
         count(*) as reasons,
         arg_min(
-            reason || coalesce(' (page ' || page_number || coalesce(', row ' || row_number, '') || ')', '')
-            || coalesce(': printed ' || printed_value || ', computed ' || computed_value, ''),
+            reason || coalesce(' (page ' || page_number || coalesce(', row ' || row_number, '') || ')', ''),
             coalesce(page_number, 0) * 100000 + coalesce(row_number, 0)
         ) as first_reason
     from marts.mart_quarantine
