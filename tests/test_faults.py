@@ -311,9 +311,9 @@ def test_a_truncated_redownload_keeps_the_last_good_edition_stale(two_books: Nig
     assert counts(stale.warehouse) == counts(two_books.warehouse)
     with duckdb.connect(str(stale.warehouse), read_only=True) as connection:
         documents = connection.execute(
-            "select source_file, is_stale, stale_reason from staging.stg_extract__documents order by 1"
+            "select source_file, is_stale, stale_reason from marts.dim_document order by 1"
         ).fetchall()
-        quarantined = connection.execute("select source_file, disposition from raw.raw_quarantine").fetchall()
+        quarantined = connection.execute("select source_file, disposition from marts.mart_quarantine").fetchall()
         statuses = connection.execute("select source_file, status from meta.build_files order by 1").fetchall()
     assert [(name, flag) for name, flag, _ in documents] == [(SAMPLE_PDF.name, False), (NEXT_YEAR, True)]
     assert "was refused" in documents[1][2]

@@ -40,7 +40,12 @@ final as (
         documents.is_current_edition,
         documents.replaced_by_document_id,
         published.accepted_discrepancies,
-        coalesce(published.corrected_row_count, 0) as corrected_row_count
+        coalesce(published.corrected_row_count, 0) as corrected_row_count,
+        documents.table_ordinal,
+        documents.table_format,
+        documents.is_stale,
+        documents.stale_reason,
+        documents.fiscal_year_conflict
 
     from documents
     left join published on documents.document_id = published.document_id
