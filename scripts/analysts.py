@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Iterable
 from functools import cache
@@ -118,3 +119,17 @@ def write(warehouse: Path, reports: Path) -> None:
 
     excel.write_workbooks(warehouse, reports / "excel")
     report.write_report(warehouse, reports)
+
+
+def command_line(argv: list[str] | None, program: str, write_all: Callable[[Path, Path], object]) -> int:
+    """``python -m scripts.excel|report WAREHOUSE FOLDER``: one shape for both, one line on a missing warehouse."""
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 2:
+        print(f"usage: python -m scripts.{program} WAREHOUSE FOLDER", file=sys.stderr)
+        return 2
+    warehouse = Path(argv[0])
+    if not warehouse.exists():
+        print(f"{program}: {warehouse} does not exist: run make build first", file=sys.stderr)
+        return 2
+    write_all(warehouse, Path(argv[1]))
+    return 0

@@ -27,7 +27,16 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from scripts.analysts import ChangedOnly, content_hash, department_years, english_names, file_stem, query, safe_name
+from scripts.analysts import (
+    ChangedOnly,
+    command_line,
+    content_hash,
+    department_years,
+    english_names,
+    file_stem,
+    query,
+    safe_name,
+)
 
 DEFAULT_MAX_SHEET_ROWS = 1_048_576  # Excel's limit, header row included
 DEFAULT_MAX_COLUMN_WIDTH = 60
@@ -155,16 +164,7 @@ def write_workbooks(warehouse: Path, excel_dir: Path, max_sheet_rows: int = DEFA
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 2:
-        print("usage: python -m scripts.excel WAREHOUSE EXCEL_DIR", file=sys.stderr)
-        return 2
-    warehouse = Path(argv[0])
-    if not warehouse.exists():
-        print(f"excel: {warehouse} does not exist: run make build first", file=sys.stderr)
-        return 2
-    write_workbooks(warehouse, Path(argv[1]))
-    return 0
+    return command_line(argv, "excel", write_workbooks)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from scripts.analysts import ChangedOnly, content_hash, department_years, file_stem, query, zh_labels
+from scripts.analysts import ChangedOnly, command_line, content_hash, department_years, file_stem, query, zh_labels
 
 REPORT_FORMAT = "jixiao-report-2"  # part of every page's content hash: bump it when the layout below changes
 DEFAULT_CHART_WIDTH = 760
@@ -271,16 +271,7 @@ def write_report(warehouse: Path, reports: Path) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 2:
-        print("usage: python -m scripts.report WAREHOUSE REPORTS_DIR", file=sys.stderr)
-        return 2
-    warehouse = Path(argv[0])
-    if not warehouse.exists():
-        print(f"report: {warehouse} does not exist: run make build first", file=sys.stderr)
-        return 2
-    write_report(warehouse, Path(argv[1]))
-    return 0
+    return command_line(argv, "report", write_report)
 
 
 if __name__ == "__main__":
