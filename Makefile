@@ -25,7 +25,7 @@ export JIXIAO_RAW_SEEDS := $(RAW_SEEDS)
 # Every setting, quoted, for the build script (which also checks RAW_SEEDS is relative to the project).
 BUILD_ARGS = --pdf-dir "$(PDF_DIR)" --warehouse "$(WAREHOUSE)" --raw-seeds "$(RAW_SEEDS)" \
 	--reports "$(REPORTS)" --feeds "$(FEEDS)" --cache "$(CACHE)" --archive "$(ARCHIVE)" \
-	--lock-wait "$(LOCK_WAIT)" --keep "$(KEEP_WAREHOUSES)" --allow-shrink "$(ALLOW_SHRINK)" -j "$(JOBS)" \
+	--lock-wait "$(LOCK_WAIT)" --keep "$(KEEP_WAREHOUSES)" --allow-shrink "$(ALLOW_SHRINK)" --full "$(FULL)" -j "$(JOBS)" \
 	--file-timeout "$(FILE_TIMEOUT)" --file-memory "$(FILE_MEMORY)" --scheduler "$(SCHEDULER)"
 
 .PHONY: build feeds docs rollback bench test lint sample clean

@@ -49,6 +49,9 @@ from scripts.warehouse import rollback as rollback_warehouse
 
 PROJECT = Path(__file__).resolve().parents[1]
 PROJECT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/dbt")
+# What the dbt models compute: when any of it changed since the published build, an incremental night could
+# mix old and new logic, so the build is a full rebuild (README "Scale").
+MODEL_INPUTS = ("models", "macros", "dbt_project.yml", "seeds/reference", "tests/dbt")
 RUNS_DIR = Path("build") / "runs"  # each run's own dbt target folder, relative to the project
 NOT_FINGERPRINTED = {"raw_build_files.csv"}  # statuses relative to the last build, not an input of the marts
 
@@ -60,17 +63,44 @@ class NotPublished(Exception):
     """The build stops; the last good warehouse stays (one line)."""
 
 
-def fingerprint(raw_seeds: Path) -> str:
-    """What the warehouse is built from: the raw seeds and every file of the dbt project."""
+def _digest(files: list[Path]) -> str:
     digest = hashlib.sha256()
-    files = [p for p in sorted(raw_seeds.glob("*.csv")) if p.name not in NOT_FINGERPRINTED]
-    for name in PROJECT_INPUTS:
-        path = PROJECT / name
-        files += sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
     for path in files:
         digest.update(str(path.relative_to(PROJECT) if path.is_relative_to(PROJECT) else path.name).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def _project_files(names: tuple[str, ...]) -> list[Path]:
+    files: list[Path] = []
+    for name in names:
+        path = PROJECT / name
+        files += sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    return files
+
+
+def fingerprint(raw_seeds: Path) -> str:
+    """What the warehouse is built from: the raw seeds and every file of the dbt project."""
+    files = [p for p in sorted(raw_seeds.glob("*.csv")) if p.name not in NOT_FINGERPRINTED]
+    return _digest(files + _project_files(PROJECT_INPUTS))
+
+
+def model_fingerprint() -> str:
+    """What the models compute, apart from the data (MODEL_INPUTS), and the extractor that wrote the raw rows."""
+    return _digest(_project_files(MODEL_INPUTS)) + "+" + extractor_fingerprint()
+
+
+def build_mode(full: bool, published: dict | None) -> str | None:
+    """Why this build is a full rebuild, or None for an incremental one on a copy of the published warehouse."""
+    if full:
+        return "FULL=1"
+    if not published:
+        return "no published warehouse to build on"
+    recorded = published.get("model_fingerprint")
+    if recorded != model_fingerprint():
+        what = "the dbt project (models, macros, dbt_project.yml, reference seeds, data tests) or the extractor"
+        return f"{what} changed since the published build" if recorded else "the published build predates them"
+    return None
 
 
 def _die_with_parent() -> None:
@@ -90,9 +120,31 @@ def dbt_env(warehouse: Path, raw_seeds: Path) -> dict[str, str]:
     }
 
 
-def dbt_build(building: Path, raw_seeds: Path, run_dir: Path) -> int:
+# The published build's documents, as stg_extract__documents reads them, for int_documents_touched (the
+# department-years of removed or replaced documents). Taken from the copy before dbt reloads the raw seeds.
+PREVIOUS_DOCUMENTS = """
+    create or replace table meta.previous_documents as
+    select
+        document_id,
+        source_file,
+        trim(department_name) as department_name,
+        cast(nullif(trim(fiscal_year), '') as integer) as fiscal_year
+    from raw.raw_documents
+"""
+
+
+def copy_published(warehouse: Path, building: Path) -> None:
+    """Start an incremental build from a private copy of the published warehouse (analysts keep reading it)."""
+    shutil.copyfile(warehouse, building)
+    with duckdb.connect(str(building)) as connection:
+        connection.execute("create schema if not exists meta")
+        connection.execute(PREVIOUS_DOCUMENTS)
+
+
+def dbt_build(building: Path, raw_seeds: Path, run_dir: Path, full: bool = True) -> int:
     dbt = Path(sys.executable).with_name("dbt")
-    command = [str(dbt), "build", "--full-refresh", "--target-path", str(run_dir / "target")]
+    refresh = ["--full-refresh"] if full else []
+    command = [str(dbt), "build", *refresh, "--target-path", str(run_dir / "target")]
     child = subprocess.Popen(command, cwd=PROJECT, env=dbt_env(building, raw_seeds), preexec_fn=_die_with_parent)
     phases.pause_at("dbt")
     return child.wait()
@@ -194,7 +246,7 @@ def build(args: argparse.Namespace, warehouse: Path) -> int:
     built_from, stamp = fingerprint(args.raw_seeds), read_stamp(warehouse)
     run_dir = PROJECT / RUNS_DIR / new_build_id(started)
     try:
-        if up_to_date(published, stamp, built_from):
+        if not args.full and up_to_date(published, stamp, built_from):
             print(f"{warehouse} is up to date: nothing new to build")
             build_id = published["build_id"]
             if not write_feeds.feeds_current(args.feeds, build_id):
@@ -202,14 +254,20 @@ def build(args: argparse.Namespace, warehouse: Path) -> int:
                 refresh_feeds(warehouse, args.feeds)
         else:
             build_id = run_dir.name
-            publish(args, warehouse, outcome, build_id, run_dir, started, built_from)
+            full_reason = build_mode(bool(args.full), published)
+            mode = f"full rebuild ({full_reason})" if full_reason else "incremental (on a copy of the published build)"
+            print(f"dbt: {mode}")
+            publish(args, warehouse, outcome, build_id, run_dir, started, built_from, mode)
             refresh_feeds(warehouse, args.feeds)
         analysts.write(warehouse, args.reports)  # Excel workbooks and the HTML report: changed ones only
         phases.pause_at("stamp")
         write_atomic(stamp_path(warehouse), json.dumps({"fingerprint": built_from, "build_id": build_id}))
         build_summary.main(warehouse, run_dir / "target" / "run_results.json", args.raw_seeds)
     finally:
-        shutil.rmtree(run_dir, ignore_errors=True)
+        if os.environ.get('JIXIAO_KEEP_RUN'):
+            print('kept', run_dir)
+        else:
+            shutil.rmtree(run_dir, ignore_errors=True)
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         held_back = (latest_run(connection) or {}).get("files_held_back", 0)
     if outcome.quarantined or held_back:
@@ -226,11 +284,16 @@ def publish(
     run_dir: Path,
     started: datetime,
     built_from: str,
+    mode: str,
 ) -> None:
-    """dbt build into this run's own file and target folder, metadata into it, then publish that file."""
+    """dbt build into this run's own file and target folder (a fresh one, or for an incremental build a copy of
+    the published warehouse), metadata into it, then publish that file."""
     building = warehouse.with_name(f".{warehouse.name}.{build_id}.building")
+    full = mode.startswith("full")
     try:
-        if dbt_build(building, args.raw_seeds, run_dir):
+        if not full:
+            copy_published(warehouse, building)
+        if dbt_build(building, args.raw_seeds, run_dir, full):
             build_summary.main(warehouse, run_dir / "target" / "run_results.json", args.raw_seeds)
             raise NotPublished("dbt build or a data test failed")
         counts = {status: sum(1 for f in outcome.files if f[2] == status) for status in FILE_STATUSES}
@@ -243,6 +306,8 @@ def publish(
             extractor_fingerprint=extractor_fingerprint(),
             project_version=project_version(),
             project_fingerprint=built_from,
+            model_fingerprint=model_fingerprint(),
+            build_mode=mode,
             pdf_dir=str(args.pdf_dir.resolve()),
             documents=len(outcome.documents),
             files_added=counts["added"],
@@ -317,6 +382,7 @@ def parser() -> argparse.ArgumentParser:
     parse.add_argument("--archive", default=setting("ARCHIVE"), help="default: CACHE/archive")
     parse.add_argument("--lock-wait", type=float, default=float(setting("LOCK_WAIT")))
     parse.add_argument("--keep", type=int, default=int_setting("KEEP_WAREHOUSES"), help="published warehouses kept")
+    parse.add_argument("--full", type=int, default=int_setting("FULL"), choices=(0, 1), help="1: full rebuild")
     parse.add_argument("--allow-shrink", type=int, default=int_setting("ALLOW_SHRINK"), choices=(0, 1))
     parse.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     parse.add_argument("--shard", type=Shard.parse)

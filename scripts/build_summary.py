@@ -34,6 +34,8 @@ def _changes(connection: duckdb.DuckDBPyConnection) -> list[str]:
     counts = ", ".join(f"{latest[f'files_{c}']} {c.replace('_', ' ')}" for c in CHANGES)
     lines = [f"{'build':>14}: {latest['build_id']} at {latest['built_at']:%Y-%m-%d %H:%M:%S %Z}"]
     lines.append(f"{'changed':>14}: {counts} ({since})")
+    if latest.get("build_mode"):
+        lines.append(f"{'dbt':>14}: {latest['build_mode']}")
     try:
         files = connection.execute(
             "select status, source_file from meta.build_files where status <> 'unchanged' order by all"

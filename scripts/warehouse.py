@@ -38,6 +38,8 @@ class BuildRun(TypedDict):
     extractor_fingerprint: str
     project_version: str
     project_fingerprint: str
+    model_fingerprint: str
+    build_mode: str
     pdf_dir: str
     documents: int
     files_added: int
@@ -129,6 +131,7 @@ def write_metadata(
         run = {**run, "files_held_back": held_back_files(connection)}
         columns = ", ".join(f"{name} {'integer' if isinstance(run[name], int) else 'varchar'}" for name in run)
         connection.execute("create schema if not exists meta")
+        connection.execute("drop table if exists meta.previous_documents")  # an incremental build's input only
         connection.execute(f"create or replace table meta.build_runs ({columns})")
         connection.execute("alter table meta.build_runs alter built_at type timestamptz")
         connection.execute("alter table meta.build_runs alter started_at type timestamptz")

@@ -229,3 +229,4 @@ final as (
 )
 
 select * from final
+{{ where_touched_documents() }}

@@ -15,7 +15,9 @@ with
 projects as (
 
     select * from {{ ref('int_projects') }}
-    where indicator_text is not null
+    where
+        indicator_text is not null
+        {{ where_touched_documents(keyword='and') }}
 
 ),
 

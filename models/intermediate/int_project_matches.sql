@@ -17,6 +17,7 @@ with
 projects as (
 
     select * from {{ ref('int_projects_comparable') }}
+    {{ where_touched_departments() }}
 
 ),
 

@@ -8,7 +8,9 @@ with
 projects as (
 
     select * from {{ ref('int_projects') }}
-    where document_id in (select document_id from {{ ref('int_documents_published') }})
+    where
+        document_id in (select document_id from {{ ref('int_documents_published') }})
+        {{ where_touched_departments(keyword='and') }}
 
 ),
 

@@ -6,6 +6,7 @@ with
 table_rows as (
 
     select * from {{ ref('int_table_rows_corrected') }}
+    {{ where_touched_documents() }}
 
 ),
 
