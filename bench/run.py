@@ -1,14 +1,23 @@
 """Benchmark the nightly on a synthetic corpus, as ratios against baselines measured in the same run.
 
     python -m bench.run [--books 100] [--subset 10] [--measure a,b,c,d,e]
+    python -m bench.run --books 1000 --measure f,g,h,i     (issue 13: the sizes of its targets)
 
 (a) jixiao's extraction ÷ bare pdfplumber ``extract_words`` over the table pages alone   target <= 1.5
 (b) naive pdfplumber ``extract_words`` on every page ÷ jixiao's extraction (subset)      target >= 3
 (c) extraction with 1 worker ÷ with 2 workers (cold cache)                              target >= 1.7
 (d) no-change ``make build`` ÷ cold ``make build``                                      target <= 0.10
 (e) peak RSS of a cold ``make build`` (all processes together)                         target < 2 GiB
+(f) cold dbt stage on 1,000 books ÷ on 1 book (raw seeds replicated, 200 departments)  target <= 4
+(g) nightly ``make build`` adding 1 book to a 1,000-book warehouse ÷ to a 10-book one  target <= 1.5
+(h) peak RSS of the cold dbt stage on 10,000 books (replicated); its time, and what the
+    seed reload costs at that size                                                      target < 4 GiB
 (i) extraction on a local Dask cluster (2 workers) ÷ the process pool with 2 workers    target <= 1.15
 (m) peak RSS of the one worker reading a book with a 500-page table (issue 9)           target < 500 MiB
+
+(f) and (h) replicate the sample book's raw seeds (bench/replicate.py) to ``--books`` and ``--big-books`` books;
+(g) builds warehouses of ``--books`` and of 10 books from the PDF corpus, then times a nightly that adds the
+same new book to each (incremental: on a copy of the published warehouse, README "Scale").
 
 (a) times jixiao's extraction as a build runs it: ``read_under_limits`` (cheap refusals, then the reader in a
 spawned worker under the per-file limits); the line after it gives that primitive's cost against
@@ -22,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -33,10 +43,11 @@ from pathlib import Path
 import pdfplumber
 
 from bench.corpus import big_table_book, make_corpus
+from bench.replicate import replicate, sample_seeds
 from extract.document import read_document
 from extract.limits import DEFAULT_LIMITS, measure_file, read_under_limits
 from tests.dask_cluster import local_cluster
-from tests.helpers import REPO, SEED_JSON
+from tests.helpers import REPO, SEED_JSON, raw_seeds_dir
 
 WORK = REPO / "build" / "bench"
 
@@ -133,14 +144,11 @@ def _process_tree_rss(root: int) -> int:
     return total
 
 
-def _build(corpus: Path, warehouse: Path, cache: Path) -> tuple[float, int]:
-    """A whole `make build` (extract with 2 workers, dbt, publish, feeds): seconds and peak RSS of the tree."""
-    command = [sys.executable, "-m", "scripts.build", "--pdf-dir", str(corpus), "--warehouse", str(warehouse)]
-    command += ["--raw-seeds", str((WORK / "raw").relative_to(REPO)), "--cache", str(cache), "-j", "2"]
-    command += ["--reports", str(WORK / "reports"), "--feeds", str(WORK / "feeds")]
+def _measured(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int, int]:
+    """Run a command: its seconds, peak RSS of its process tree (sampled every 0.5 s) and exit code."""
     peak = 0
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def sample() -> None:
         nonlocal peak
@@ -153,9 +161,70 @@ def _build(corpus: Path, warehouse: Path, cache: Path) -> tuple[float, int]:
     returncode = process.wait()
     elapsed = time.perf_counter() - start
     sampler.join()
+    return elapsed, peak, returncode
+
+
+def _build(corpus: Path, warehouse: Path, cache: Path) -> tuple[float, int]:
+    """A whole `make build` (extract with 2 workers, dbt, publish, feeds): seconds and peak RSS of the tree."""
+    command = [sys.executable, "-m", "scripts.build", "--pdf-dir", str(corpus), "--warehouse", str(warehouse)]
+    command += ["--raw-seeds", str((WORK / "raw").relative_to(REPO)), "--cache", str(cache), "-j", "2"]
+    command += ["--reports", str(WORK / "reports"), "--feeds", str(WORK / "feeds")]
+    elapsed, peak, returncode = _measured(command)
     if returncode not in (0, 1):  # 1: some books quarantined, still built
         raise SystemExit(f"bench: make build failed ({returncode})")
     return elapsed, peak
+
+
+def _dbt(arguments: list[str], raw: Path, warehouse: Path) -> tuple[float, int]:
+    """dbt on raw seeds (relative to the project) into a warehouse file: seconds and peak RSS."""
+    env = {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(REPO),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+        "DO_NOT_TRACK": "1",
+        "JIXIAO_WAREHOUSE": str(warehouse),
+        "JIXIAO_RAW_SEEDS": str(raw.relative_to(REPO)),
+    }
+    dbt = Path(sys.executable).with_name("dbt")
+    command = [str(dbt), *arguments, "--target-path", str(WORK / "target"), "--log-path", str(WORK / "logs")]
+    elapsed, peak, returncode = _measured(command, env)
+    if returncode:
+        raise SystemExit(f"bench: dbt {arguments[0]} failed ({returncode}); see {WORK / 'logs'}")
+    return elapsed, peak
+
+
+def cold_dbt(books: int) -> tuple[float, int, float]:
+    """A cold `dbt build --full-refresh` of ``books`` replicated books into a new file: seconds, peak RSS, and
+    the seconds of reloading the raw seeds into the built warehouse (what every night pays, `dbt seed`)."""
+    sample = sample_seeds(WORK / "sample-raw")
+    raw = replicate(sample, raw_seeds_dir(), books)
+    warehouse = WORK / f"replicated-{books}.duckdb"
+    warehouse.unlink(missing_ok=True)
+    try:
+        elapsed, peak = _dbt(["build", "--full-refresh"], raw, warehouse)
+        reload, _ = _dbt(["seed"], raw, warehouse)
+    finally:
+        shutil.rmtree(raw)
+        warehouse.unlink(missing_ok=True)
+    return elapsed, peak, reload
+
+
+def nightly_ratio(books: list[Path], new_book: Path, small: int = 10) -> tuple[float, float, float]:
+    """(g): warehouses of all ``books`` and of the first ``small`` built (untimed), then the same new book added
+    to each and the nightly timed; the small one goes first. Returns the ratio and both times."""
+    times = []
+    for size in (small, len(books)):
+        folder = WORK / f"nightly-{size}"
+        shutil.rmtree(folder, ignore_errors=True)
+        pdf_dir = folder / "pdf"
+        pdf_dir.mkdir(parents=True)
+        for path in books[:size]:
+            (pdf_dir / path.name).symlink_to(path)
+        warehouse, cache = folder / "warehouse" / "jixiao.duckdb", folder / "cache"
+        _build(pdf_dir, warehouse, cache)
+        (pdf_dir / new_book.name).symlink_to(new_book)
+        times.append(_build(pdf_dir, warehouse, cache)[0])
+    return times[1] / times[0], times[0], times[1]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -163,12 +232,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--books", type=int, default=100, help="books in the corpus (default 100)")
     parser.add_argument("--subset", type=int, default=10, help="books timed for (a) and (b) (default 10)")
     parser.add_argument("--measure", default="a,b,c,d,e,m", help="which figures to measure")
+    parser.add_argument("--big-books", type=int, default=10_000, help="replicated books for (h) (default 10000)")
     args = parser.parse_args(argv)
     measures = set(args.measure.split(","))
     seed = json.loads(SEED_JSON.read_text(encoding="utf-8"))
     corpus = REPO / "bench" / "corpus" / f"books-{args.books}"
     start = time.perf_counter()
-    books = make_corpus(seed, corpus, args.books)
+    needs_pdfs = bool(measures & set("abcdegi"))  # (f) and (h) replicate raw seeds, (m) renders its own book
+    books = make_corpus(seed, corpus, args.books + ("g" in measures)) if needs_pdfs else []
+    new_book, books = (books[-1], books[:-1]) if "g" in measures else (None, books)
     print(f"corpus: {len(books)} books in {corpus} ({time.perf_counter() - start:.0f} s to make)", flush=True)
     WORK.mkdir(parents=True, exist_ok=True)
 
@@ -206,6 +278,25 @@ def main(argv: list[str] | None = None) -> int:
             gib = peak / 2**30
             rows.append((f"(e) peak RSS, cold build of {len(books)} books", f"{gib:.2f} GiB", "< 2 GiB", gib < 2))
 
+    if measures & {"f", "h"}:
+        one, _, _ = cold_dbt(1)
+        many, _, many_reload = cold_dbt(args.books)
+        if "f" in measures:
+            ratio = many / one
+            name = f"(f) cold dbt, {args.books} ÷ 1 book ({many:.0f} s ÷ {one:.0f} s)"
+            rows.append((name, f"{ratio:.2f}", "<= 4", ratio <= 4))
+        if "h" in measures:
+            big, peak, reload = cold_dbt(args.big_books)
+            gib = peak / 2**30
+            name = f"(h) peak RSS, cold dbt of {args.big_books} books ({big:.0f} s; {args.books}: {many:.0f} s)"
+            rows.append((name, f"{gib:.2f} GiB", "< 4 GiB", gib < 4))
+            share = f"{reload:.0f} s = {reload / big:.0%} of the build; {args.books}: {many_reload:.0f} s"
+            rows.append((f"(h) seed reload at {args.big_books} books", share, "(cost)", True))
+    if "g" in measures:
+        ratio, small, large = nightly_ratio(books, new_book)
+        name = f"(g) nightly +1 book: {len(books)}-book ÷ 10-book warehouse ({large:.0f} s ÷ {small:.0f} s)"
+        rows.append((name, f"{ratio:.2f}", "<= 1.5", ratio <= 1.5))
+
     if "m" in measures:
         seconds, peak, refused = worker_memory(seed)
         mib = peak / 2**20
@@ -213,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         met = mib < 500 and not refused
         rows.append((f"(m) one worker, 500-page table ({seconds:.0f} s)", value, "< 500 MiB", met))
 
-    print(f"\njixiao benchmark, {date.today()}, {len(books)} books, {args.subset} timed for (a)/(b)")
+    print(f"\njixiao benchmark, {date.today()}, {args.books} books, {args.subset} timed for (a)/(b)")
     print("| figure | measured | target | met |\n| --- | --- | --- | --- |")
     for name, value, target, met in rows:
         print(f"| {name} | {value} | {target} | {'yes' if met else 'NO'} |")

@@ -5,43 +5,41 @@
     comparing years only the touched departments, and each deletes the rows it recomputes (or that are gone)
     before they are inserted again. A full rebuild (--full-refresh) computes everything. -#}
 
-{#- The published build's documents, or none (a full build, or a warehouse without them). -#}
+{#- The published build's documents (scripts/build.py writes them on an incremental build; the on-run-start hook
+    creates the table empty otherwise, so a dbt run by hand recomputes every document). -#}
 {% macro previous_documents() -%}
-    {%- set relation = adapter.get_relation(database=target.database, schema='meta', identifier='previous_documents')
-        if execute else none -%}
-    {%- if relation is not none -%}
-        select
-            document_id,
-            source_file,
-            department_name,
-            cast(fiscal_year as integer) as fiscal_year
-        from {{ relation }}
-    {%- else -%}
-        select
-            cast(null as varchar) as document_id,
-            cast(null as varchar) as source_file,
-            cast(null as varchar) as department_name,
-            cast(null as integer) as fiscal_year
-        where false
-    {%- endif %}
+    select
+        document_id,
+        source_file,
+        department_name,
+        fiscal_year
+    from meta.previous_documents
+{%- endmacro %}
+
+{#- on-run-start: the table previous_documents() reads, empty unless scripts/build.py wrote it. -#}
+{% macro create_previous_documents() -%}
+    create schema if not exists meta;
+    create table if not exists meta.previous_documents (
+        document_id varchar, source_file varchar, department_name varchar, fiscal_year integer
+    )
 {%- endmacro %}
 
 {#- `where <column> in (the touched documents)` on an incremental run of an incremental model; nothing otherwise. -#}
 {% macro where_touched_documents(column='document_id', keyword='where') -%}
     {#- not in a unit test (no `this`): it would need the model as an input -#}
-    {%- set touched = ref('int_documents_touched') if this is not none else none %}
-    {%- if touched is not none and is_incremental() %}
-        {{ keyword }} {{ column }} in (select document_id from {{ touched }})
-    {%- endif %}
+    {%- set touched = ref('int_documents_touched') if this is not none else none -%}
+    {%- if touched is not none and is_incremental() -%}
+{{ keyword }} {{ column }} in (select document_id from {{ touched }})
+    {%- endif -%}
 {%- endmacro %}
 
 {#- `where <column> in (printed names of the touched departments)`, likewise. -#}
 {% macro where_touched_departments(column='department_name', keyword='where') -%}
     {#- not in a unit test (no `this`): it would need the model as an input -#}
-    {%- set touched = ref('int_departments_touched') if this is not none else none %}
-    {%- if touched is not none and is_incremental() %}
-        {{ keyword }} {{ column }} in (select department_name from {{ touched }})
-    {%- endif %}
+    {%- set touched = ref('int_departments_touched') if this is not none else none -%}
+    {%- if touched is not none and is_incremental() -%}
+{{ keyword }} {{ column }} in (select department_name from {{ touched }})
+    {%- endif -%}
 {%- endmacro %}
 
 {#- pre_hook of a per-document incremental model: its rows of touched (replaced, stale, removed…) documents go. -#}

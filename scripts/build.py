@@ -141,6 +141,16 @@ def copy_published(warehouse: Path, building: Path) -> None:
         connection.execute(PREVIOUS_DOCUMENTS)
 
 
+def recomputed(building: Path) -> int:
+    """How many of this run's documents an incremental night recomputed (int_documents_touched)."""
+    with duckdb.connect(str(building), read_only=True) as connection:
+        sql = (
+            "select count(*) from intermediate.int_documents_touched "
+            "where document_id in (select document_id from raw.raw_documents)"
+        )
+        return connection.execute(sql).fetchone()[0]
+
+
 def dbt_build(building: Path, raw_seeds: Path, run_dir: Path, full: bool = True) -> int:
     dbt = Path(sys.executable).with_name("dbt")
     refresh = ["--full-refresh"] if full else []
@@ -264,8 +274,8 @@ def build(args: argparse.Namespace, warehouse: Path) -> int:
         write_atomic(stamp_path(warehouse), json.dumps({"fingerprint": built_from, "build_id": build_id}))
         build_summary.main(warehouse, run_dir / "target" / "run_results.json", args.raw_seeds)
     finally:
-        if os.environ.get('JIXIAO_KEEP_RUN'):
-            print('kept', run_dir)
+        if os.environ.get("JIXIAO_KEEP_RUN"):
+            print("kept", run_dir)
         else:
             shutil.rmtree(run_dir, ignore_errors=True)
     with duckdb.connect(str(warehouse), read_only=True) as connection:
@@ -296,6 +306,8 @@ def publish(
         if dbt_build(building, args.raw_seeds, run_dir, full):
             build_summary.main(warehouse, run_dir / "target" / "run_results.json", args.raw_seeds)
             raise NotPublished("dbt build or a data test failed")
+        if not full:
+            mode += f": {recomputed(building)} of {len(outcome.documents)} documents recomputed"
         counts = {status: sum(1 for f in outcome.files if f[2] == status) for status in FILE_STATUSES}
         fed = write_feeds.fed_models(run_dir / "target" / "manifest.json")
         metadata = BuildRun(

@@ -17,7 +17,7 @@ projects as (
     select * from {{ ref('int_projects') }}
     where
         indicator_text is not null
-        {{ where_touched_documents(keyword='and') }}
+    {{ where_touched_documents(keyword='and') }}
 
 ),
 

@@ -10,7 +10,7 @@ projects as (
     select * from {{ ref('int_projects') }}
     where
         document_id in (select document_id from {{ ref('int_documents_published') }})
-        {{ where_touched_departments(keyword='and') }}
+    {{ where_touched_departments(keyword='and') }}
 
 ),
 
