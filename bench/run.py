@@ -145,10 +145,12 @@ def _process_tree_rss(root: int) -> int:
 
 
 def _measured(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int, int]:
-    """Run a command: its seconds, peak RSS of its process tree (sampled every 0.5 s) and exit code."""
+    """Run a command: its seconds, peak RSS of its process tree (sampled every 0.5 s) and exit code; its error
+    output goes to WORK/stderr.log."""
     peak = 0
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    errors = (WORK / "stderr.log").open("w")
+    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=errors)
 
     def sample() -> None:
         nonlocal peak
@@ -161,6 +163,7 @@ def _measured(command: list[str], env: dict[str, str] | None = None) -> tuple[fl
     returncode = process.wait()
     elapsed = time.perf_counter() - start
     sampler.join()
+    errors.close()
     return elapsed, peak, returncode
 
 
@@ -170,8 +173,9 @@ def _build(corpus: Path, warehouse: Path, cache: Path) -> tuple[float, int]:
     command += ["--raw-seeds", str((WORK / "raw").relative_to(REPO)), "--cache", str(cache), "-j", "2"]
     command += ["--reports", str(WORK / "reports"), "--feeds", str(WORK / "feeds")]
     elapsed, peak, returncode = _measured(command)
-    if returncode not in (0, 1):  # 1: some books quarantined, still built
-        raise SystemExit(f"bench: make build failed ({returncode})")
+    failed = returncode not in (0, 1)  # 1: some books quarantined, still built; or another build running
+    if failed or "another build is running" in (WORK / "stderr.log").read_text():
+        raise SystemExit(f"bench: make build failed ({returncode}): {(WORK / 'stderr.log').read_text().strip()}")
     return elapsed, peak
 
 

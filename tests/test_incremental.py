@@ -18,7 +18,8 @@ from tests.helpers import REPO, SAMPLE_PDF, raw_seeds_dir
 SAMPLE = SAMPLE_PDF.name
 NEXT_YEAR = "duobao_2025.pdf"
 HEALTH_2024 = "health_2024.pdf"
-HEALTH_2025 = "health_2025.pdf"
+# named to come first: a full rebuild would write its rows first, an incremental night appends them
+HEALTH_2025 = "a_health_2025.pdf"
 # Built by dbt but not a mart's content: what one night recomputes (by design not what a full build lists).
 NIGHT_ONLY = {"int_documents_touched", "int_departments_touched"}
 PER_DOCUMENT = ("int_table_rows_in_units", "int_indicators_split")
@@ -140,7 +141,7 @@ def test_incremental_nights_hold_what_a_full_rebuild_holds(nights: Nights) -> No
             "select source_file, is_current_edition, is_stale from marts.dim_document order by all"
         ).fetchall()
     # what the nights did reached the marts: corrected edition current, health 2024 gone, 2025 kept stale
-    assert documents == [(NEXT_YEAR, True, True), (SAMPLE, True, False), (HEALTH_2025, True, False)]
+    assert documents == [(HEALTH_2025, True, False), (NEXT_YEAR, True, True), (SAMPLE, True, False)]
 
 
 def _rows_by_rowid(path: Path, table: str) -> dict[int, tuple]:
@@ -152,7 +153,8 @@ def _rows_by_rowid(path: Path, table: str) -> dict[int, tuple]:
 @pytest.mark.parametrize("table", PER_DOCUMENT)
 def test_a_night_rewrites_only_the_touched_documents_rows(nights: Nights, table: str) -> None:
     """Adding one book: the rows of the three other documents stay where they were (same row ids, same values:
-    not deleted and written again), and only the new book's rows are inserted."""
+    not deleted and written again), and only the new book's rows are inserted, after them (a full rebuild would
+    write the new book's rows first: its file name sorts first)."""
     before = _rows_by_rowid(nights.root / "first.duckdb", table)
     after = _rows_by_rowid(nights.root / "added.duckdb", table)
     with duckdb.connect(str(nights.root / "added.duckdb"), read_only=True) as connection:
