@@ -182,8 +182,9 @@ def _reraise_out_of_memory(error: BaseException) -> None:
         cause = cause.__cause__ or cause.__context__
 
 
-def _read_table(plumber: pdfplumber.PDF, plan: TablePlan) -> TableRead:
-    """Read one table's pages, releasing each page as soon as it is read, and stop at the first error."""
+def _read_table(plumber: pdfplumber.PDF, plan: TablePlan, starts: frozenset[int] = frozenset()) -> TableRead:
+    """Read one table's pages, releasing each page as soon as it is read, and stop at the first error.
+    ``starts``: the first pages (0-based) of the file's tables."""
     table = TableRead()
     for index in plan.pages + plan.tail:
         if index not in plan.pages and not table.rows:
@@ -213,7 +214,36 @@ def _read_table(plumber: pdfplumber.PDF, plan: TablePlan) -> TableRead:
             raise ExtractionError(
                 "a page inside the table cannot be read as the table", index + 1, "unreadable_table_page"
             )
+    if table.rows and not table.ended:
+        _refuse_a_page_bound_inside(plumber, table, starts)
     return table
+
+
+def _refuse_a_page_bound_inside(plumber: pdfplumber.PDF, table: TableRead, starts: frozenset[int]) -> None:
+    """The table stopped at a page boundary: when its continuation pages print no header, a blank leaf or another
+    table's page bound inside it would end it there and drop the rest. So the page after the one that stopped it
+    is read tentatively (one page, only for a table that ends at a page's foot); if its rows continue the table,
+    the stopping page is inside the table and the file is refused naming it."""
+    stopped = table.pages[-1]  # 0-based index of the page after the table's last page
+    after = stopped + 1
+    if after >= len(plumber.pages) or stopped in starts or after in starts:
+        return
+    page = plumber.pages[after]
+    try:
+        continues = table.add_page(page, after + 1, tentative=True)
+    except ExtractionError:
+        continues = True  # its rows lie under the table's columns but cannot be read: still the table's
+    except Exception as error:  # pdfminer's own failure on a malformed page: not this table's to report
+        _reraise_out_of_memory(error)
+        continues = False
+    finally:
+        page.close()
+    if continues:
+        raise ExtractionError(
+            f"a page inside the table cannot be read as the table (page {after + 1} continues the table after it)",
+            stopped + 1,
+            "unreadable_table_page",
+        )
 
 
 def _document(data: bytes, ordinal: int, table: TableRead, page_count: int, texts: list[str]) -> Document:
@@ -271,7 +301,7 @@ def read_document(data: bytes) -> list[TableResult]:
             for plan in plans:
                 ordinal = len(results) + 1
                 try:
-                    table = _read_table(plumber, plan)
+                    table = _read_table(plumber, plan, frozenset(p.pages[0] for p in plans))
                     if table.title is None:
                         continue  # only mentioned (a section page, a sentence): not a table
                     results.append(_document(data, ordinal, table, page_count, texts))

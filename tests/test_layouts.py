@@ -145,14 +145,28 @@ def test_continuation_page_without_title_or_header_is_read(tmp_path: Path, seed:
     assert rows_of(bare) == rows_of(whole) == expected_rows(seed)
 
 
+CONTINUATIONS = {
+    "title-and-header-on-every-page": Layout(),
+    "header-row-only": Layout(title_on_every_page=False),
+    "no-header-at-all": Layout(headerless_pages=tuple(range(2, 20))),
+}
+
+
+@pytest.mark.parametrize("continuation", CONTINUATIONS)
 @pytest.mark.parametrize("inserted", ["blank", "foreign"])
 def test_page_inside_the_table_that_is_not_the_table_refuses_the_file(
-    tmp_path: Path, seed: dict, inserted: str
+    tmp_path: Path, seed: dict, inserted: str, continuation: str
 ) -> None:
-    path = render_book(seed, tmp_path / f"{inserted}.pdf", inserted_page=inserted)
+    """A blank leaf or another table's page bound after the table's first page (the book's page 3): refused naming
+    it, whether the pages after it repeat the title, only the column header row, or nothing (then only their rows
+    lining up with the table's columns say they continue it; without that check the table silently ended at the
+    inserted page)."""
+    layout = CONTINUATIONS[continuation]
+    path = render_book(seed, tmp_path / f"{inserted}.pdf", layout=layout, inserted_page=inserted)
     with pytest.raises(ExtractionError) as refused:
         extract_document(path)
     assert (refused.value.page, refused.value.code) == (3, "unreadable_table_page")
+    assert refused.value.reason.startswith("a page inside the table cannot be read as the table")
 
 
 def test_collected_book_is_one_document_per_department(tmp_path: Path, seed: dict) -> None:
