@@ -22,6 +22,7 @@ from .locate import (
     cover_year,
     file_name_year,
     header_block,
+    page_kind,
     page_texts,
     plan_tables,
     title_in,
@@ -182,9 +183,9 @@ def _reraise_out_of_memory(error: BaseException) -> None:
         cause = cause.__cause__ or cause.__context__
 
 
-def _read_table(plumber: pdfplumber.PDF, plan: TablePlan, starts: frozenset[int] = frozenset()) -> TableRead:
+def _read_table(plumber: pdfplumber.PDF, plan: TablePlan, kinds: list[str] | None = None) -> TableRead:
     """Read one table's pages, releasing each page as soon as it is read, and stop at the first error.
-    ``starts``: the first pages (0-based) of the file's tables."""
+    ``kinds``: every page's ``page_kind`` (from the plain text), to tell where the table really ends."""
     table = TableRead()
     for index in plan.pages + plan.tail:
         if index not in plan.pages and not table.rows:
@@ -214,19 +215,19 @@ def _read_table(plumber: pdfplumber.PDF, plan: TablePlan, starts: frozenset[int]
             raise ExtractionError(
                 "a page inside the table cannot be read as the table", index + 1, "unreadable_table_page"
             )
-    if table.rows and not table.ended:
-        _refuse_a_page_bound_inside(plumber, table, starts)
+    if table.rows and not table.ended and kinds:
+        _refuse_a_page_bound_inside(plumber, table, kinds)
     return table
 
 
-def _refuse_a_page_bound_inside(plumber: pdfplumber.PDF, table: TableRead, starts: frozenset[int]) -> None:
-    """The table stopped at a page boundary: when its continuation pages print no header, a blank leaf or another
-    table's page bound inside it would end it there and drop the rest. So the page after the one that stopped it
-    is read tentatively (one page, only for a table that ends at a page's foot); if its rows continue the table,
-    the stopping page is inside the table and the file is refused naming it."""
+def _refuse_a_page_bound_inside(plumber: pdfplumber.PDF, table: TableRead, kinds: list[str]) -> None:
+    """The table stopped at a page's foot: when its continuation pages print no header, a blank leaf or another
+    table's page bound inside it would end it there and drop the rest. So when the page after the one that stopped
+    it prints no title and no column header either (``plain``), that one page is read tentatively; if its rows
+    continue the table, the stopping page is inside the table and the file is refused naming it."""
     stopped = table.pages[-1]  # 0-based index of the page after the table's last page
     after = stopped + 1
-    if after >= len(plumber.pages) or stopped in starts or after in starts:
+    if after >= len(kinds) or kinds[stopped] not in ("plain", "other", "mention") or kinds[after] != "plain":
         return
     page = plumber.pages[after]
     try:
@@ -292,6 +293,7 @@ def read_document(data: bytes) -> list[TableResult]:
     if not any(text.strip() for text in texts):
         raise ExtractionError("no text layer (a scanned PDF?)", code="no_text_layer")
     plans = plan_tables(texts)
+    kinds = [page_kind(text) for text in texts]
     if not plans:
         raise ExtractionError("no 项目支出绩效目标表 in this file", code="no_table")
 
@@ -301,7 +303,7 @@ def read_document(data: bytes) -> list[TableResult]:
             for plan in plans:
                 ordinal = len(results) + 1
                 try:
-                    table = _read_table(plumber, plan, frozenset(p.pages[0] for p in plans))
+                    table = _read_table(plumber, plan, kinds)
                     if table.title is None:
                         continue  # only mentioned (a section page, a sentence): not a table
                     results.append(_document(data, ordinal, table, page_count, texts))

@@ -20,7 +20,7 @@ from extract.locate import cover_year, is_furniture
 from extract.model import Document, ExtractionError
 from extract.pipeline import read_manifest
 from synth.budget_book import Layout, render_book, render_collected
-from synth.content import AMOUNT_KEYS, OTHER_DEPARTMENT, in_yuan, many_units, other_department, sparse_cells
+from synth.content import AMOUNT_KEYS, OTHER_DEPARTMENT, in_unit, in_yuan, many_units, other_department, sparse_cells
 from tests.helpers import REPO, SAMPLE_PDF, amount, expected_rows, raw_seeds_dir
 
 VARIANTS = {
@@ -112,6 +112,7 @@ def test_habit_extracts_exactly(tmp_path: Path, seed: dict, habit: str) -> None:
 
 CONTENTS = {
     "yuan-book-jine-danwei": (in_yuan, dict(layout=Layout(amount_width=7.5, unit_label="金额单位")), "元"),
+    "thousand-yuan-book": (lambda seed: in_unit(seed, "千元"), dict(layout=Layout(amount_width=6.5)), "千元"),
     "empty-cells-in-each-column": (sparse_cells, dict(layout=Layout()), "万元"),
     "empty-cells-no-indent": (sparse_cells, dict(layout=Layout(project_indent=0.0, ruled=False)), "万元"),
     "150-units": (lambda seed: many_units(), dict(layout=Layout()), "万元"),
@@ -268,7 +269,7 @@ HABITS_LAYOUT = Layout(
 PUBLISHED_TABLES = [
     (SAMPLE_PDF.name, 1),  # the sample, as every other test reads it
     ("liwan_huibian_2024.pdf", 1),  # a district's collected book: two departments' tables in one file
-    ("liwan_huibian_2024.pdf", 2),
+    ("liwan_huibian_2024.pdf", 2),  # in 千元
     ("nanyuan_habits.pdf", 1),  # title on the first page only, running header and footer, 第n页 共m页, a page
     # without any header, the table ending mid-page right before the 三公 table in the same size
     ("caihong_yuan.pdf", 1),  # printed in 元 under 金额单位：
@@ -298,8 +299,8 @@ def layouts_build(tmp_path_factory: pytest.TempPathFactory, seed: dict) -> Itera
     pdf_dir = root / "pdf"
     pdf_dir.mkdir()
     shutil.copy(SAMPLE_PDF, pdf_dir)
-    jinhua, hualin = other_department(seed), other_department(seed, STREET_OFFICE.format("华林"), 3)
-    render_collected([jinhua, hualin], pdf_dir / "liwan_huibian_2024.pdf")
+    jinhua, hualin = other_department(seed), in_unit(other_department(seed, STREET_OFFICE.format("华林"), 3), "千元")
+    render_collected([jinhua, hualin], pdf_dir / "liwan_huibian_2024.pdf", layout=Layout(amount_width=6.5))
     nanyuan = other_department(seed, STREET_OFFICE.format("南源"), 4)
     render_book(
         nanyuan, pdf_dir / "nanyuan_habits.pdf", layout=HABITS_LAYOUT, next_table="一般公共预算“三公”经费支出表"
