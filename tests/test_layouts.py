@@ -170,6 +170,18 @@ def test_page_inside_the_table_that_is_not_the_table_refuses_the_file(
     assert refused.value.reason.startswith("a page inside the table cannot be read as the table")
 
 
+@pytest.mark.parametrize("continuation", CONTINUATIONS)
+def test_a_table_ending_at_a_page_foot_before_a_blank_leaf_and_notes_is_read_whole(
+    tmp_path: Path, seed: dict, continuation: str
+) -> None:
+    """The other side of the check above: a blank leaf and a page of 名词解释 after the table's last page are
+    not inside it (the page after the blank is read and its text does not continue the table)."""
+    path = render_book(seed, tmp_path / "notes.pdf", layout=CONTINUATIONS[continuation], after_table=("blank", "notes"))
+    document = extract_document(path)
+    assert rows_of(document) == expected_rows(seed)
+    assert document.table_pages[-1] == document.page_count - 2, "the blank leaf and the notes are not the table's"
+
+
 def test_collected_book_is_one_document_per_department(tmp_path: Path, seed: dict) -> None:
     other = other_department(seed)
     path = render_collected([seed, other], tmp_path / "huibian.pdf")
