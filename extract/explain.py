@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .document import read_document
-from .formats import FORMATS, detect_file, page_texts, read_formats
+from .formats import FORMATS, detect_file, page_texts
 from .formats import packed as packed_format
-from .model import ExtractionError
+from .model import ExtractionError, FormatDocument
 
 PICTURES = {module.NAME: module.PICTURE for module in FORMATS}
 
@@ -56,22 +56,37 @@ def explain(path: Path) -> list[str]:
         continues = named
     if found.format_name is None:
         lines.append(f"no format: {found.refusal().reason}")
-        return lines
-    lines.append(f"format: {found.format_name} on pages {_pages(found.table_pages)} — {PICTURES[found.format_name]}")
+    else:
+        picture = PICTURES[found.format_name]
+        lines.append(f"format: {found.format_name} on pages {_pages(found.table_pages)} — {picture}")
+    return lines + _read(data)
+
+
+def _read(data: bytes) -> list[str]:
+    """What the build's reader (``read_document``, the same call the pipeline makes) gives: each table read, or
+    why a table or the whole file is refused."""
     try:
-        if found.format_name == packed_format.NAME:
-            document = read_document(data)
-            lines.append(f"read: 1 table, {len(document.rows)} rows ({document.department_name})")
-        else:
-            for document in read_formats(data, found, len(texts)):
-                projects = sum(row.kind == "project" for row in document.rows)
-                lines.append(
-                    f"read: table {document.table_ordinal} ({document.department_name}, pages "
-                    f"{_pages(document.table_pages)}): {projects} projects, {len(document.indicators)} indicators,"
-                    f" amounts in {document.amount_unit or '?'}"
-                )
+        results = read_document(data)
     except ExtractionError as error:
-        lines.append(f"refused ({error.code}): {error}")
+        return [f"refused ({error.code}): {error}"]
+    lines = []
+    for ordinal, result in enumerate(results, start=1):
+        if isinstance(result, ExtractionError):
+            lines.append(f"refused table {ordinal} ({result.code}): {result}")
+            continue
+        kinds = [row.kind for row in result.rows]
+        indicators = (
+            f"{len(result.indicators)} indicators"
+            if isinstance(result, FormatDocument)
+            else "indicators packed in the 绩效指标 cells"
+        )
+        lines.append(
+            f"read: table {result.table_ordinal} ({result.table_format}, {result.department_name}, pages "
+            f"{_pages(result.table_pages)}): {kinds.count('funding_unit')} units, {kinds.count('project')} projects,"
+            f" {indicators}, amounts in {result.amount_unit or '?'}"
+        )
+    if any(isinstance(result, ExtractionError) for result in results):
+        lines.append("refused: a table of the file cannot be read (the others are extracted)")
     return lines
 
 
