@@ -59,7 +59,7 @@ def gate_inputs() -> bytes:
     """What the gate's verdict depends on besides the extractor's source, read from ``GATE_INPUTS``: the
     indicator grammar. Only the var, not the whole dbt project, so that editing a model does not make every
     book be read again (``extract.cache.extractor_fingerprint``)."""
-    return indicator_pattern().encode()
+    return indicator_pattern(DBT_PROJECT).encode()
 
 
 @dataclass(frozen=True)
