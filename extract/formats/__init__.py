@@ -128,10 +128,13 @@ def _read_pages(data: bytes, found: FileDetection) -> list[PageGrids]:
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         for detection in found.pages:
             page = None
-            if detection.format_name == found.format_name:
-                page = page_grids(pdf.pages[detection.page - 1], detection.page)
-            elif previous_read and detection.format_name is None and not detection.other_table:
-                page = page_grids(pdf.pages[detection.page - 1], detection.page, continuation=True)
+            mine = detection.format_name == found.format_name
+            if mine or (previous_read and detection.format_name is None and not detection.other_table):
+                plumber_page = pdf.pages[detection.page - 1]
+                try:
+                    page = page_grids(plumber_page, detection.page, continuation=not mine)
+                finally:
+                    plumber_page.close()  # released as soon as read, as the packed reader does: long books
             if page is not None:
                 grids.append(page)
             previous_read = page is not None
