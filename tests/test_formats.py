@@ -472,3 +472,30 @@ def test_the_gate_passes_what_the_formats_print_and_refuses_what_is_broken(
     for suffix, (_, expectation) in breaks.items():
         assert got[suffix].startswith(f"quality gate: {expectation} failed"), got[suffix]
     assert got["seq-twice"].endswith("(table row 2, indicator 1)")
+
+
+def test_a_refused_copy_of_a_card_book_publishes_its_last_good_edition_with_its_records(
+    tmp_path: Path, books: dict[str, Path], runs: tuple[Run, Run]
+) -> None:
+    """The nightly's fallback for a card book: its last good edition comes back from the archive with every
+    indicator record and row field, marked stale, when the copy at its path is truncated."""
+    from extract.pipeline import run
+
+    cache_dir = runs[0].out_dir.parent / "cache"  # the card book's entry is there: read from the cache
+    pdf_dir = tmp_path / "pdf"
+    pdf_dir.mkdir()
+    book = shutil.copy2(books["split_value_card"], pdf_dir / "cards.pdf")
+    archive = tmp_path / "archive"
+    good = run(pdf_dir, tmp_path / "good", tmp_path / "reports", cache_dir, archive_dir=archive)
+    assert (good.cached, len(good.documents), good.quarantined) == (1, 1, [])
+    data = Path(book).read_bytes()
+    Path(book).write_bytes(data[: len(data) // 2])
+    stale = run(pdf_dir, tmp_path / "stale", tmp_path / "reports", cache_dir, archive_dir=archive)
+    [refused] = stale.quarantined
+    assert (refused.reason_code, refused.disposition) == ("damaged_pdf", "stale"), refused
+    [document] = stale.documents
+    assert document.is_stale and document.document_id == good.documents[0].document_id
+    assert document.indicators == good.documents[0].indicators  # type: ignore[attr-defined]
+    assert [r.fields for r in document.rows] == [r.fields for r in good.documents[0].rows]  # type: ignore[attr-defined]
+    for name in ("raw_table_rows.csv", "raw_indicator_rows.csv"):
+        assert (tmp_path / "stale" / name).read_bytes() == (tmp_path / "good" / name).read_bytes(), name
