@@ -150,6 +150,13 @@ def test_project_cards_in_another_layout_read_the_same(tmp_path: Path, seed: dic
     note_page = next(n for n, text in enumerate(page_texts(data), start=1) if "本页无表格" in text)
     assert note_page not in document.table_pages
     assert len(page_texts(data)) not in document.table_pages, "the next table of the book is not a continuation"
+    said = explain(path)  # and --explain says so, page by page
+    assert f"  page {note_page}: no labels of its own and no grid: not part of the table" in said
+    assert f"  page {len(page_texts(data))}: another table of the book (its own title), not read" in said
+    continued = [
+        n for n in document.table_pages if f"  page {n}: no labels of its own: read as the table's continuation" in said
+    ]
+    assert continued and not set(continued) & set(detect_file(page_texts(data)).table_pages)
     assert document.title_year == cards.YEARS["project_card"]
 
 
@@ -240,7 +247,7 @@ def test_explain_says_which_format_on_which_pages_or_why_none(seed: dict, books:
     known = "\n".join(explain(books["period_card"]))
     assert "format: period_card on pages 1-" in known
     assert "page 1: period_card (labels 项目支出名称" in known
-    assert f"page {pages}: no labels of its own: read as the table's continuation if it holds a grid" in known
+    assert f"page {pages}: no labels of its own: read as the table's continuation\n" in known
     assert (
         f"read: table 1 (period_card, {seed['document']['department']}, pages 1-{pages}): 1 units, 11 projects" in known
     )
