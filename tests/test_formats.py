@@ -24,11 +24,11 @@ import yaml
 
 from extract import cache, gate
 from extract.archive import Archive
-from extract.cache import entry_for, results_of
+from extract.cache import Cache, content_hash, entry_for, results_of
 from extract.document import place
 from extract.explain import explain
 from extract.formats import detect, detect_file, page_texts, read_other_format
-from extract.model import ExtractionError, FormatDocument, FormatRow
+from extract.model import Document, ExtractionError, FormatDocument, TableRow
 from extract.seeds import INDICATOR_FIELDS, write_seeds
 from synth import cards
 from synth.budget_book import render_book
@@ -417,27 +417,40 @@ def test_the_fingerprint_covers_the_readers_and_only_the_gates_grammar(
     assert cache.extractor_fingerprint() != after_reader
 
 
-def _broken(document: FormatDocument, suffix: str, breaking) -> FormatDocument:
+def _broken(document: Document, suffix: str, breaking) -> Document:
     """A copy of the document under its own id, with one thing broken by ``breaking(copy)``."""
     copy = deepcopy(document)
     copy.document_id = f"{document.document_id}-{suffix}"
-    for record in copy.indicators:
+    for record in getattr(copy, "indicators", []):
         record["document_id"] = copy.document_id
     breaking(copy)
     return copy
 
 
-def _project(document: FormatDocument) -> FormatRow:
-    return next(row for row in document.rows if row.kind == "project")  # type: ignore[return-value]
+def _project(document: Document) -> TableRow:
+    return next(row for row in document.rows if row.kind == "project")
 
 
 def test_the_gate_passes_what_the_formats_print_and_refuses_what_is_broken(
-    tmp_path: Path, documents: dict[str, list[FormatDocument]]
+    tmp_path: Path, documents: dict[str, list[FormatDocument]], runs: tuple[Run, Run]
 ) -> None:
-    """Each format as read passes (card unit rows print no amount, indicators come as records); each broken copy
-    fails with its own expectation, all validated at once as in a build."""
-    good = [docs[0] for docs in documents.values()]
+    """Each format as read passes (card unit rows print no amount, indicators come as records), and so does the
+    packed sample; each broken copy fails with its own expectation, all validated at once as in a build."""
+    entry = Cache(runs[0].out_dir.parent / "cache").load(content_hash(SAMPLE_PDF))
+    [packed] = results_of(entry or {})
+    assert isinstance(packed, Document) and packed.table_format == "packed_indicator_table"
+    good = [docs[0] for docs in documents.values()] + [packed]
     card = documents["split_value_card"][0]
+    packed_breaks = {  # what is legitimate for a card is broken for the packed table, and the reverse
+        "unit-without-total": (
+            lambda d: d.rows[1].cells.__setitem__(1, ""),
+            "expect_column_values_to_not_be_null(total_amount)",
+        ),
+        "cell-grammar": (
+            lambda d: _project(d).cells.__setitem__(6, "见附件"),
+            "expect_column_values_to_match_regex(indicator_text)",
+        ),
+    }
 
     def record(number: int, key: str, value: str):
         return lambda d: d.indicators[number].__setitem__(key, value)
@@ -472,11 +485,12 @@ def test_the_gate_passes_what_the_formats_print_and_refuses_what_is_broken(
         "weight": (record(0, "weight", "十分"), "raw_indicator_rows: expect_column_values_to_match_regex(weight)"),
     }
     broken = [_broken(card, suffix, breaking) for suffix, (breaking, _) in breaks.items()]
+    broken += [_broken(packed, suffix, breaking) for suffix, (breaking, _) in packed_breaks.items()]
     failures = {f.document_id: f for f in gate.validate(good + broken, tmp_path / "reports")}
     assert not {d.document_id for d in good} & set(failures), [f.reason for f in failures.values()]
-    got = {document_id.removeprefix(f"{card.document_id}-"): f.reason for document_id, f in failures.items()}
-    assert set(got) == set(breaks)
-    for suffix, (_, expectation) in breaks.items():
+    got = {document_id.split("-", 1)[1]: f.reason for document_id, f in failures.items()}
+    assert set(got) == set(breaks) | set(packed_breaks)
+    for suffix, (_, expectation) in (breaks | packed_breaks).items():
         assert got[suffix].startswith(f"quality gate: {expectation} failed"), got[suffix]
     assert got["seq-twice"].endswith("(table row 2, indicator 1)")
 
