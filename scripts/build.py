@@ -3,11 +3,13 @@
 One build at a time (scripts/lock.py): the whole run, extraction to stamp, holds the build lock; a second
 build waits ``LOCK_WAIT`` seconds, then exits 1 naming the running one. Analysts query the warehouse while the
 nightly runs, so it is never built in place: dbt builds a uniquely named ``.<name>.<pid>-<random>.building``
-beside it with this run's own target folder; the build metadata is written into it, and only the file this run
-built and checked is renamed over the published one (scripts/warehouse.py; the replaced one goes into
-``.history/`` for ``make rollback``). Feeds are swapped in after it, and the stamp saying "up to date" (covering
-warehouse and feeds) is written last. Nothing is published when no PDF is found or more than half of the
-published documents would disappear, unless ``ALLOW_SHRINK=1``.
+beside it with this run's own target folder (a copy of the published warehouse that dbt updates incrementally,
+or a new file for a full rebuild: ``FULL=1``, no published warehouse, or changed models; README "Scale"). The
+build metadata is written into it, and only the file this run built and checked is renamed over the published
+one (scripts/warehouse.py; the replaced one goes into ``.history/`` for ``make rollback``). Feeds are swapped
+in after it, and the stamp saying "up to date" (covering warehouse and feeds) is written last. Nothing is
+published when no PDF is found or more than half of the published documents would disappear, unless
+``ALLOW_SHRINK=1``.
 
 Exit codes: 0 published (or up to date) with every file; 1 published, but a file was refused, held back or kept
 stale, or another build is running; 2 nothing done: PDF_DIR is not a folder, manifest.csv is wrong, or WAREHOUSE
@@ -94,12 +96,14 @@ def build_mode(full: bool, published: dict | None) -> str | None:
     """Why this build is a full rebuild, or None for an incremental one on a copy of the published warehouse."""
     if full:
         return "FULL=1"
-    if not published:
+    if published is None:
         return "no published warehouse to build on"
+    if not published:
+        return "the published warehouse has no build metadata"
     recorded = published.get("model_fingerprint")
     if recorded != model_fingerprint():
         what = "the dbt project (models, macros, dbt_project.yml, reference seeds, data tests) or the extractor"
-        return f"{what} changed since the published build" if recorded else "the published build predates them"
+        return f"{what} changed since the published build" if recorded else "the published build has no fingerprint"
     return None
 
 
