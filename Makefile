@@ -59,9 +59,11 @@ bench: $(VENV)/.installed
 		(apt-get update -qq && apt-get install -y -qq fonts-wqy-zenhei)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
+# ruff, mypy (its packages and settings: pyproject.toml [tool.mypy]), then sqlfluff on the SQL.
 lint: $(VENV)/.installed
 	$(BIN)/ruff check extract tests scripts bench synth
 	$(BIN)/ruff format --check extract tests scripts bench synth
+	$(BIN)/mypy
 
 test: lint
 	$(BIN)/pytest

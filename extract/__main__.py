@@ -17,6 +17,7 @@ from .config import path_setting
 from .dask_engine import DEFAULT_CONNECT_TIMEOUT, Cluster, ClusterError
 from .limits import add_limit_arguments, limits_from
 from .pipeline import ManifestError, Shard, run
+from .progress import Log
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,7 +45,15 @@ def main(argv: list[str] | None = None) -> int:
     cluster = Cluster(args.scheduler, args.scheduler_timeout) if args.scheduler else None
     try:
         outcome = run(
-            args.pdf_dir, args.out_dir, args.reports, args.cache, args.jobs, args.shard, limits_from(args), cluster
+            args.pdf_dir,
+            args.out_dir,
+            reports_dir=args.reports,
+            cache_dir=args.cache,
+            jobs=args.jobs,
+            shard=args.shard,
+            limits=limits_from(args),
+            cluster=cluster,
+            progress=Log(),
         )
     except (ClusterError, ManifestError) as error:
         print(f"error: {error}", file=sys.stderr)

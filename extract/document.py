@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -108,7 +109,7 @@ class TableRead:
         if header is None and self.header is None:
             raise ExtractionError("a page of the table without its column header row", number, "no_header_row")
         headerless = header is None
-        columns = header or replace(self.header, top=float("-inf"), bottom=float("-inf"))  # type: ignore[type-var]
+        columns = header or replace(cast(ColumnHeader, self.header), top=float("-inf"), bottom=float("-inf"))
         department = self.department or self._department_in(lines)
         try:
             result = page_rows(page, columns, number, department, headerless=headerless)

@@ -60,8 +60,12 @@ def explain(path: Path) -> list[str]:
     lines.append(f"format: {found.format_name} on pages {_pages(found.table_pages)} — {PICTURES[found.format_name]}")
     try:
         if found.format_name == packed_format.NAME:
-            document = read_document(data)
-            lines.append(f"read: 1 table, {len(document.rows)} rows ({document.department_name})")
+            for result in read_document(data):
+                if isinstance(result, ExtractionError):
+                    lines.append(f"refused ({result.code}): {result}")
+                else:
+                    rows = len(result.rows)
+                    lines.append(f"read: table {result.table_ordinal}, {rows} rows ({result.department_name})")
         else:
             for document in read_formats(data, found, len(texts)):
                 projects = sum(row.kind == "project" for row in document.rows)

@@ -8,6 +8,7 @@ GX's SQL datasource does not work on DuckDB, which is why the gate runs here, on
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import threading
@@ -141,6 +142,7 @@ def validate(documents: list[Document], reports_dir: Path) -> list[GateFailure]:
             if outcome.success:
                 continue
             config = outcome.expectation_config
+            assert config is not None  # a validation result always names its expectation
             column = config.kwargs.get("column")
             name = f"{config.type}({column})" if column else config.type
             unexpected = outcome.result.get("unexpected_index_list") or []
@@ -149,3 +151,12 @@ def validate(documents: list[Document], reports_dir: Path) -> list[GateFailure]:
             for index in unexpected:
                 failures.setdefault(index["document_id"], GateFailure(index["document_id"], name, index["row_number"]))
     return list(failures.values())
+
+
+def gate_inputs_fingerprint() -> str:
+    """A hash of ``GATE_INPUTS``: a cached verdict holds only while they are unchanged (the gate's own code and
+    expectation suite are in the extractor's source, which keys the whole cache)."""
+    digest = hashlib.sha256()
+    for path in GATE_INPUTS:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]

@@ -40,6 +40,7 @@ from extract.config import int_setting, path_setting, setting
 from extract.dask_engine import Cluster, ClusterError
 from extract.limits import add_limit_arguments, limits_from
 from extract.pipeline import ManifestError, Outcome, Shard, run
+from extract.progress import Log
 from extract.seeds import FILE_STATUSES
 from scripts import analysts, build_summary, phases, write_feeds
 from scripts.lock import Busy, build_lock
@@ -176,14 +177,15 @@ def build(args: argparse.Namespace, warehouse: Path) -> int:
     outcome = run(
         args.pdf_dir,
         args.raw_seeds,
-        args.reports,
-        args.cache,
-        args.jobs,
-        args.shard,
-        limits_from(args),
-        Cluster(args.scheduler) if args.scheduler else None,
+        reports_dir=args.reports,
+        cache_dir=args.cache,
+        jobs=args.jobs,
+        shard=args.shard,
+        limits=limits_from(args),
+        cluster=Cluster(args.scheduler) if args.scheduler else None,
         archive_dir=archive,
         previous=previous,
+        progress=Log(),
     )
     print(outcome.summary())
     reason = None if args.allow_shrink else shrink_reason(outcome, published_documents, args.pdf_dir)
@@ -194,7 +196,7 @@ def build(args: argparse.Namespace, warehouse: Path) -> int:
     built_from, stamp = fingerprint(args.raw_seeds), read_stamp(warehouse)
     run_dir = PROJECT / RUNS_DIR / new_build_id(started)
     try:
-        if up_to_date(published, stamp, built_from):
+        if published is not None and up_to_date(published, stamp, built_from):
             print(f"{warehouse} is up to date: nothing new to build")
             build_id = published["build_id"]
             if not write_feeds.feeds_current(args.feeds, build_id):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import pairwise
@@ -426,7 +427,7 @@ def render_indicator_table(seed: dict, path: Path, per_unit: int = DEFAULT_PROJE
     return writer.save()
 
 
-RENDERERS = {
+RENDERERS: dict[str, Callable[[dict, Path], Path]] = {
     "project_card": render_project_cards,
     "split_value_card": render_split_value_cards,
     "indicator_table": render_indicator_table,

@@ -164,7 +164,7 @@ def _document(table: ReadTable, pages: list[PageGrids], digest: str, ordinal: in
         amount_unit=table.amount_unit or first.amount_unit,
         page_count=page_count,
         table_pages=numbers,
-        rows=table.rows,
+        rows=list(table.rows),
         table_chars=sum(page.table_chars for page in mine),
         cell_chars=sum(page.cell_chars for page in mine),
         title_year=table.title_year or next((p.title_year for p in mine if p.title_year), None),
