@@ -9,6 +9,7 @@ pipeline prints nothing: it tells a ``Progress``, which the command line shows (
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -19,10 +20,10 @@ from typing import Protocol
 
 from .archive import Archive
 from .cache import Cache, content_hash, results_of
-from .dask_engine import Cluster, extract_on_cluster
+from .dask_engine import DEFAULT_CONNECT_TIMEOUT, Cluster, extract_on_cluster
 from .document import TableResult, overrides_for, place
 from .gate import gate_inputs_fingerprint, preload, validate
-from .limits import DEFAULT_LIMITS, Limits, close_workers, read_under_limits, reusable, warm
+from .limits import DEFAULT_LIMITS, Limits, close_workers, limits_from, read_under_limits, reusable, warm
 from .manifest import Manifest, ManifestError, read_manifest, unmatched
 from .model import Document, ExtractionError, Quarantined
 from .seeds import write_seeds
@@ -32,11 +33,13 @@ __all__ = [
     "ManifestError",
     "Outcome",
     "Progress",
+    "Settings",
     "Shard",
     "Silent",
     "pdf_files",
     "read_manifest",
     "run",
+    "settings_from",
     "source_name",
 ]
 
@@ -270,16 +273,38 @@ def gate(documents: list[Document], entries: dict[str, dict], cache: Cache, repo
     return {d.document_id: verdicts(d.source_sha256)[d.document_id] for d in documents}
 
 
+@dataclass(frozen=True)
+class Settings:
+    """How a run reads: where the gate's reports and the cache go, how many workers (or which Dask cluster), which
+    share of the files, and the per-file limits."""
+
+    reports_dir: Path
+    cache_dir: Path
+    jobs: int = 1
+    shard: Shard | None = None
+    limits: Limits = DEFAULT_LIMITS
+    cluster: Cluster | None = None
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """The settings from a command line's options (``--reports``, ``--cache``, ``-j``, ``--shard``, the limits,
+    ``--scheduler``): ``python -m extract`` and ``make build`` share them."""
+    timeout = getattr(args, "scheduler_timeout", DEFAULT_CONNECT_TIMEOUT)
+    return Settings(
+        reports_dir=args.reports,
+        cache_dir=args.cache,
+        jobs=args.jobs,
+        shard=args.shard,
+        limits=limits_from(args),
+        cluster=Cluster(args.scheduler, timeout) if args.scheduler else None,
+    )
+
+
 def run(
     pdf_dir: Path,
     out_dir: Path,
+    settings: Settings,
     *,
-    reports_dir: Path,
-    cache_dir: Path,
-    jobs: int = 1,
-    shard: Shard | None = None,
-    limits: Limits = DEFAULT_LIMITS,
-    cluster: Cluster | None = None,
     archive_dir: Path | None = None,
     previous: dict[str, str] | None = None,
     progress: Progress | None = None,
@@ -290,13 +315,13 @@ def run(
     what happens. Raises ManifestError for a manifest that cannot be used."""
     progress = progress or Silent()
     manifest = read_manifest(pdf_dir)
-    cache = Cache(cache_dir)
-    files = find(pdf_dir, shard)
-    loaded = {file: reusable(cache.load(file.sha256), limits) for file in files}
+    cache = Cache(settings.cache_dir)
+    files = find(pdf_dir, settings.shard)
+    loaded = {file: reusable(cache.load(file.sha256), settings.limits) for file in files}
     entries = {file: entry for file, entry in loaded.items() if entry is not None}
     missing = [file for file in files if file not in entries]
     outcome = Outcome(cached=len(files) - len(missing), extracted=len(missing), found=len(files))
-    if shard is None:
+    if settings.shard is None:
         outcome.warnings = unmatched(manifest, [file.name for file in files])
     for line in outcome.warnings:
         progress.note(line, error=True)
@@ -306,7 +331,7 @@ def run(
         preload()  # the gate's library loads while the books are read
     progress.start(len(missing))
     try:
-        for file, entry in read(missing, cache, jobs, limits, cluster):
+        for file, entry in read(missing, cache, settings.jobs, settings.limits, settings.cluster):
             entries[file] = entry
             placed[file] = place_file(file, entry, manifest)
             _tell_read(progress, file, placed[file])
@@ -318,7 +343,7 @@ def run(
 
     outcome.documents, outcome.quarantined = collect(files, placed, set(missing), progress)
     by_hash = {file.sha256: entry for file, entry in entries.items()}
-    verdicts = gate(outcome.documents, by_hash, cache, reports_dir)
+    verdicts = gate(outcome.documents, by_hash, cache, settings.reports_dir)
     for document in outcome.documents:
         reason = verdicts[document.document_id]
         if reason:

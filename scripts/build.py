@@ -37,9 +37,9 @@ from extract import __version__
 from extract.atomic import write_atomic
 from extract.cache import Cache, extractor_fingerprint
 from extract.config import int_setting, path_setting, setting
-from extract.dask_engine import Cluster, ClusterError
-from extract.limits import add_limit_arguments, limits_from
-from extract.pipeline import ManifestError, Outcome, Shard, run
+from extract.dask_engine import ClusterError
+from extract.limits import add_limit_arguments
+from extract.pipeline import ManifestError, Outcome, Shard, run, settings_from
 from extract.progress import Log
 from extract.seeds import FILE_STATUSES
 from scripts import analysts, build_summary, phases, write_feeds
@@ -175,17 +175,7 @@ def build(args: argparse.Namespace, warehouse: Path) -> int:
         print(f"pruned cache entries of another extractor version: {folder.name}")
     archive = Path(args.archive) if args.archive else args.cache / "archive"
     outcome = run(
-        args.pdf_dir,
-        args.raw_seeds,
-        reports_dir=args.reports,
-        cache_dir=args.cache,
-        jobs=args.jobs,
-        shard=args.shard,
-        limits=limits_from(args),
-        cluster=Cluster(args.scheduler) if args.scheduler else None,
-        archive_dir=archive,
-        previous=previous,
-        progress=Log(),
+        args.pdf_dir, args.raw_seeds, settings_from(args), archive_dir=archive, previous=previous, progress=Log()
     )
     print(outcome.summary())
     reason = None if args.allow_shrink else shrink_reason(outcome, published_documents, args.pdf_dir)

@@ -84,8 +84,8 @@ def compare_table(name: str, before: Table, after: Table, most: int = DEFAULT_MO
     """One line per difference between two runs of one table (none: identical)."""
     if before.columns != after.columns:
         gone = [c for c in before.columns if c not in after.columns]
-        new = [c for c in after.columns if c not in before.columns]
-        detail = f"only before: {', '.join(gone) or '-'}; only after: {', '.join(new) or '-'}"
+        added = [c for c in after.columns if c not in before.columns]
+        detail = f"only before: {', '.join(gone) or '-'}; only after: {', '.join(added) or '-'}"
         return [f"{name}: columns differ ({detail}; order: {before.columns != after.columns})"]
     if sorted(before.rows) == sorted(after.rows):
         return []
