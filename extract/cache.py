@@ -27,9 +27,10 @@ def content_hash(path: Path) -> str:
 
 
 def extractor_fingerprint() -> str:
-    """The extractor's version and a hash of its source: any change to the code starts a fresh cache."""
+    """The extractor's version and a hash of its source, the format readers in subfolders included: any change
+    to the code starts a fresh cache."""
     digest = hashlib.sha256()
-    for source in sorted(Path(__file__).parent.glob("*.py")):
+    for source in sorted(Path(__file__).parent.rglob("*.py")):
         digest.update(source.read_bytes())
     return f"v{__version__}-{digest.hexdigest()[:12]}"
 

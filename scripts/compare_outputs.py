@@ -76,6 +76,10 @@ def _key_width(before: list[Row], after: list[Row], width: int) -> int:
     return width
 
 
+def _count(differences: int) -> str:
+    return f"{differences} difference" + ("" if differences == 1 else "s")
+
+
 def _show(key: Row) -> str:
     return "(" + ", ".join(key) + ")"
 
@@ -123,7 +127,7 @@ def compare(before: dict[str, Table], after: dict[str, Table], most: int = DEFAU
             continue
         found = compare_table(name, before[name], after[name], most)
         rows = len(before[name].rows)
-        report.append(f"{name}: identical ({rows} rows)" if not found else f"{name}: {len(found)} differences")
+        report.append(f"{name}: identical ({rows} rows)" if not found else f"{name}: {_count(len(found))}")
         differences += found
     return report, differences
 
@@ -157,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{label} {line}")
         all_differences += [f"{label} {line}" for line in differences]
     if all_differences:
-        print(f"{len(all_differences)} differences:", file=sys.stderr)
+        print(f"{_count(len(all_differences))}:", file=sys.stderr)
         for line in all_differences:
             print(line, file=sys.stderr)
         return 1
