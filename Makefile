@@ -1,6 +1,6 @@
 # jixiao — budget book PDFs → raw CSV seeds → dbt → DuckDB.
 #   make build   install into .venv if needed, extract $(PDF_DIR), dbt build into $(WAREHOUSE), write $(FEEDS)
-#   make test    ruff, then pytest (real extractor on rendered PDFs, real dbt on a temporary warehouse)
+#   make test    lint (ruff, mypy), then pytest (real extractor on rendered PDFs, real dbt on a temporary warehouse)
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -59,7 +59,7 @@ bench: $(VENV)/.installed
 		(apt-get update -qq && apt-get install -y -qq fonts-wqy-zenhei)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
-# ruff, mypy (its packages and settings: pyproject.toml [tool.mypy]), then sqlfluff on the SQL.
+# ruff and mypy on the Python (what mypy checks, and how: pyproject.toml [tool.mypy]).
 lint: $(VENV)/.installed
 	$(BIN)/ruff check extract tests scripts bench synth
 	$(BIN)/ruff format --check extract tests scripts bench synth
