@@ -19,7 +19,10 @@ mapping as (
 
 printed_years as (
 
-    select distinct department_name, fiscal_year from projects
+    select distinct
+        department_name,
+        fiscal_year
+    from projects
 
 ),
 
@@ -37,8 +40,9 @@ mapped as (
 
     from printed_years
     left join mapping
-        on printed_years.department_name = mapping.department_name
-        and printed_years.fiscal_year >= coalesce(mapping.valid_from_year, printed_years.fiscal_year)
+        on
+            printed_years.department_name = mapping.department_name
+            and printed_years.fiscal_year >= coalesce(mapping.valid_from_year, printed_years.fiscal_year)
 
 ),
 
@@ -54,6 +58,16 @@ canonical as (
 
 ),
 
+distinct_years as (
+
+    select distinct
+        canonical_department_name,
+        fiscal_year
+
+    from canonical
+
+),
+
 canonical_years as (
 
     select
@@ -62,7 +76,7 @@ canonical_years as (
         lag(fiscal_year) over (partition by canonical_department_name order by fiscal_year) as prior_fiscal_year,
         lead(fiscal_year) over (partition by canonical_department_name order by fiscal_year) as next_fiscal_year
 
-    from (select distinct canonical_department_name, fiscal_year from canonical)
+    from distinct_years
 
 ),
 
@@ -77,8 +91,9 @@ final as (
 
     from canonical
     inner join canonical_years
-        on canonical.canonical_department_name = canonical_years.canonical_department_name
-        and canonical.fiscal_year = canonical_years.fiscal_year
+        on
+            canonical.canonical_department_name = canonical_years.canonical_department_name
+            and canonical.fiscal_year = canonical_years.fiscal_year
 
 )
 

@@ -67,13 +67,17 @@ totals_not_adding_up as (
         {{ amount_text('reconciliation.sum_of_parts / documents.to_wan_yuan') }} as computed_value,
         case reconciliation.check_name
             when 'row_total_equals_sources' then '总计 is not 财政拨款 + 财政专户拨款 + 其他资金'
-            when 'unit_equals_sum_of_projects' then reconciliation.amount_column || ' of the funding unit is not the sum of its projects'
-            when 'total_equals_sum_of_units' then reconciliation.amount_column || ' of 合计 is not the sum of the funding units'
+            when
+                'unit_equals_sum_of_projects'
+                then reconciliation.amount_column || ' of the funding unit is not the sum of its projects'
+            when
+                'total_equals_sum_of_units'
+                then reconciliation.amount_column || ' of 合计 is not the sum of the funding units'
         end
-            || ': printed ' || {{ amount_text('reconciliation.printed_amount / documents.to_wan_yuan') }}
-            || ', computed ' || {{ amount_text('reconciliation.sum_of_parts / documents.to_wan_yuan') }}
-            || ' ' || coalesce(documents.amount_unit, '')
-            || ' (tolerance ' || {{ amount_text('reconciliation.tolerance / documents.to_wan_yuan') }} || ')'
+        || ': printed ' || {{ amount_text('reconciliation.printed_amount / documents.to_wan_yuan') }}
+        || ', computed ' || {{ amount_text('reconciliation.sum_of_parts / documents.to_wan_yuan') }}
+        || ' ' || coalesce(documents.amount_unit, '')
+        || ' (tolerance ' || {{ amount_text('reconciliation.tolerance / documents.to_wan_yuan') }} || ')'
             as reason
 
     from reconciliation
@@ -93,7 +97,7 @@ unknown_codes as (
         indicators.level2_code as printed_value,
         cast(null as varchar) as computed_value,
         'indicator ' || indicators.indicator_seq || ' of project ' || projects.project_name
-            || ': level-2 code ' || indicators.level2_code || ' is not in seeds/reference/indicator_categories.csv'
+        || ': level-2 code ' || indicators.level2_code || ' is not in seeds/reference/indicator_categories.csv'
             as reason
 
     from indicators
@@ -127,7 +131,7 @@ not_numbered as (
         numbering.printed_numbers as printed_value,
         numbering.expected_numbers as computed_value,
         'the indicators of project ' || projects.project_name || ' are numbered ' || numbering.printed_numbers
-            || ', not 1..n' as reason
+        || ', not 1..n' as reason
 
     from numbering
     inner join projects on numbering.project_id = projects.project_id
@@ -156,12 +160,13 @@ unparsed as (
         projects.indicator_text as printed_value,
         reassembled.parsed_text as computed_value,
         'project ' || projects.project_name || ': '
-            || (length(projects.indicator_text) - length(coalesce(reassembled.parsed_text, '')))
-            || ' characters of the 绩效指标 cell are in no parsed indicator' as reason
+        || (length(projects.indicator_text) - length(coalesce(reassembled.parsed_text, '')))
+        || ' characters of the 绩效指标 cell are in no parsed indicator' as reason
 
     from projects
     left join reassembled on projects.project_id = reassembled.project_id
-    where projects.indicator_text is not null
+    where
+        projects.indicator_text is not null
         and coalesce(reassembled.parsed_text, '') != projects.indicator_text
 
 ),
@@ -177,7 +182,7 @@ unknown_units as (
         amount_unit as printed_value,
         cast(null as varchar) as computed_value,
         'the amount unit (单位) ' || coalesce('''' || amount_unit || '''', 'is not printed and')
-            || ' is not in seeds/reference/amount_units.csv' as reason
+        || ' is not in seeds/reference/amount_units.csv' as reason
 
     from documents
     where not is_amount_unit_known
@@ -217,8 +222,9 @@ final as (
     from failures
     inner join documents on failures.document_id = documents.document_id
     left join accepted
-        on failures.document_id = accepted.document_id
-        and failures.reason_code = accepted.check_name
+        on
+            failures.document_id = accepted.document_id
+            and failures.reason_code = accepted.check_name
 
 )
 

@@ -25,7 +25,7 @@ ranked as (
     from documents
     window edition_order as (
         partition by department_name, fiscal_year
-        order by source_modified_at desc, source_file desc, document_id
+        order by source_modified_at desc, source_file desc, document_id asc
     )
 
 ),

@@ -5,7 +5,10 @@
 
 {#- One definition of the grammar, shared with the quality gate (extract/gate.py): var indicator_pattern. #}
 {%- set indicator_pattern = var('indicator_pattern') %}
-{%- set indicator_fields = "['seq', 'level1_code', 'level1_name', 'level2_code', 'level2_name', 'indicator_name', 'period_target', 'annual_target']" %}
+{%- set indicator_fields = [
+    'seq', 'level1_code', 'level1_name', 'level2_code', 'level2_name', 'indicator_name', 'period_target',
+    'annual_target',
+] %}
 
 with
 
@@ -45,7 +48,7 @@ parsed as (
 
     select
         *,
-        regexp_extract(printed_indicator, '{{ indicator_pattern }}', {{ indicator_fields }}) as fields
+        regexp_extract(printed_indicator, '{{ indicator_pattern }}', {{ indicator_fields }}) as indicator_parts
 
     from exploded
 
@@ -54,20 +57,20 @@ parsed as (
 final as (
 
     select
-        project_id || {{ id_part('-i', 'fields.seq', 2) }} as indicator_id,
-        project_id,
-        document_id,
-        fiscal_year,
-        cast(fields.seq as integer) as indicator_seq,
-        printed_position,
-        fields.level1_code as printed_level1_code,
-        trim(fields.level1_name) as printed_level1_name,
-        fields.level2_code as level2_code,
-        trim(fields.level2_name) as printed_level2_name,
-        trim(fields.indicator_name) as indicator_name,
-        trim(fields.period_target) as period_target,
-        trim(fields.annual_target) as annual_target,
-        printed_indicator
+        parsed.project_id || {{ id_part('-i', 'indicator_parts.seq', 2) }} as indicator_id,
+        parsed.project_id,
+        parsed.document_id,
+        parsed.fiscal_year,
+        cast(indicator_parts.seq as integer) as indicator_seq,
+        parsed.printed_position,
+        indicator_parts.level1_code as printed_level1_code,
+        trim(indicator_parts.level1_name) as printed_level1_name,
+        indicator_parts.level2_code,
+        trim(indicator_parts.level2_name) as printed_level2_name,
+        trim(indicator_parts.indicator_name) as indicator_name,
+        trim(indicator_parts.period_target) as period_target,
+        trim(indicator_parts.annual_target) as annual_target,
+        parsed.printed_indicator
 
     from parsed
 

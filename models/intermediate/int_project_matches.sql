@@ -62,45 +62,57 @@ candidates as (
         prior_project.normalized_occurrence as prior_normalized_occurrence,
         next_project.normalized_occurrence,
         {{ var('project_match_name_weight') }}
-            * jaro_winkler_similarity(prior_project.project_name, next_project.project_name)
-            + {{ var('project_match_goal_weight') }}
-            * jaccard(coalesce(prior_project.goal_text, ''), coalesce(next_project.goal_text, ''))
-            + {{ var('project_match_indicator_weight') }}
-            * jaccard(coalesce(prior_project.indicator_names, ''), coalesce(next_project.indicator_names, ''))
+        * jaro_winkler_similarity(prior_project.project_name, next_project.project_name)
+        + {{ var('project_match_goal_weight') }}
+        * jaccard(coalesce(prior_project.goal_text, ''), coalesce(next_project.goal_text, ''))
+        + {{ var('project_match_indicator_weight') }}
+        * jaccard(coalesce(prior_project.indicator_names, ''), coalesce(next_project.indicator_names, ''))
             as similarity
 
     from year_pairs
     inner join projects as prior_project
-        on year_pairs.canonical_department_name = prior_project.canonical_department_name
-        and year_pairs.prior_fiscal_year = prior_project.fiscal_year
+        on
+            year_pairs.canonical_department_name = prior_project.canonical_department_name
+            and year_pairs.prior_fiscal_year = prior_project.fiscal_year
     inner join projects as next_project
-        on year_pairs.canonical_department_name = next_project.canonical_department_name
-        and year_pairs.fiscal_year = next_project.fiscal_year
-        and prior_project.comparable_unit_name = next_project.comparable_unit_name
+        on
+            year_pairs.canonical_department_name = next_project.canonical_department_name
+            and year_pairs.fiscal_year = next_project.fiscal_year
+            and prior_project.comparable_unit_name = next_project.comparable_unit_name
 
 ),
 
 curated as (
 
-    select candidates.prior_project_id, candidates.project_id, 'curated' as match_method, candidates.similarity
+    select
+        candidates.prior_project_id,
+        candidates.project_id,
+        'curated' as match_method,
+        candidates.similarity
     from candidates
     inner join mapping
-        on candidates.prior_department_name = mapping.department_name
-        and candidates.prior_unit_name = mapping.unit_name
-        and candidates.prior_fiscal_year = mapping.fiscal_year
-        and candidates.prior_project_name = mapping.project_name
-        and candidates.prior_name_occurrence = mapping.project_occurrence
-        and candidates.fiscal_year = mapping.next_fiscal_year
-        and candidates.project_name = mapping.next_project_name
-        and candidates.name_occurrence = mapping.next_project_occurrence
+        on
+            candidates.prior_department_name = mapping.department_name
+            and candidates.prior_unit_name = mapping.unit_name
+            and candidates.prior_fiscal_year = mapping.fiscal_year
+            and candidates.prior_project_name = mapping.project_name
+            and candidates.prior_name_occurrence = mapping.project_occurrence
+            and candidates.fiscal_year = mapping.next_fiscal_year
+            and candidates.project_name = mapping.next_project_name
+            and candidates.name_occurrence = mapping.next_project_occurrence
 
 ),
 
 exact_name as (
 
-    select prior_project_id, project_id, 'exact_name' as match_method, similarity
+    select
+        prior_project_id,
+        project_id,
+        'exact_name' as match_method,
+        similarity
     from candidates
-    where prior_project_name = project_name
+    where
+        prior_project_name = project_name
         and prior_name_occurrence = name_occurrence
         and prior_project_id not in (select prior_project_id from curated)
         and project_id not in (select project_id from curated)
@@ -117,9 +129,14 @@ matched_by_name as (
 
 normalized_name as (
 
-    select prior_project_id, project_id, 'normalized_name' as match_method, similarity
+    select
+        prior_project_id,
+        project_id,
+        'normalized_name' as match_method,
+        similarity
     from candidates
-    where prior_normalized_name = normalized_name
+    where
+        prior_normalized_name = normalized_name
         and prior_normalized_occurrence = normalized_occurrence
         and prior_project_id not in (select prior_project_id from matched_by_name)
         and project_id not in (select project_id from matched_by_name)
@@ -140,11 +157,12 @@ similar_candidates as (
         prior_project_id,
         project_id,
         similarity,
-        row_number() over (partition by prior_project_id order by similarity desc, project_id) as rank_for_prior,
-        row_number() over (partition by project_id order by similarity desc, prior_project_id) as rank_for_next
+        row_number() over (partition by prior_project_id order by similarity desc, project_id asc) as rank_for_prior,
+        row_number() over (partition by project_id order by similarity desc, prior_project_id asc) as rank_for_next
 
     from candidates
-    where similarity >= {{ var('project_match_threshold') }}
+    where
+        similarity >= {{ var('project_match_threshold') }}
         and prior_project_id not in (select prior_project_id from matched_before_similarity)
         and project_id not in (select project_id from matched_before_similarity)
 
@@ -152,7 +170,11 @@ similar_candidates as (
 
 similar_names as (
 
-    select prior_project_id, project_id, 'similarity' as match_method, similarity
+    select
+        prior_project_id,
+        project_id,
+        'similarity' as match_method,
+        similarity
     from similar_candidates
     where rank_for_prior = 1 and rank_for_next = 1
 

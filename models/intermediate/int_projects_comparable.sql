@@ -64,8 +64,9 @@ named as (
 
     from projects
     inner join department_years
-        on projects.department_name = department_years.department_name
-        and projects.fiscal_year = department_years.fiscal_year
+        on
+            projects.department_name = department_years.department_name
+            and projects.fiscal_year = department_years.fiscal_year
     left join indicator_names on projects.project_id = indicator_names.project_id
 
 ),

@@ -73,9 +73,10 @@ unit_checks as (
 
     from amount_cells as units
     left join amount_cells as projects
-        on units.funding_unit_id = projects.funding_unit_id
-        and units.amount_column = projects.amount_column
-        and projects.row_kind = 'project'
+        on
+            units.funding_unit_id = projects.funding_unit_id
+            and units.amount_column = projects.amount_column
+            and projects.row_kind = 'project'
     where units.row_kind = 'funding_unit'
     group by all
 
@@ -98,9 +99,10 @@ document_checks as (
 
     from amount_cells as totals
     left join amount_cells as units
-        on totals.document_id = units.document_id
-        and totals.amount_column = units.amount_column
-        and units.row_kind = 'funding_unit'
+        on
+            totals.document_id = units.document_id
+            and totals.amount_column = units.amount_column
+            and units.row_kind = 'funding_unit'
     where totals.row_kind = 'total'
     group by all
 

@@ -31,8 +31,8 @@ row_corrections as (
         document_id,
         row_number,
         {%- for column in text_columns.keys() | list + amount_columns %}
-        bool_or(column_name = '{{ column }}') as is_{{ column }}_corrected,
-        max(corrected_value) filter (where column_name = '{{ column }}') as corrected_{{ column }},
+            bool_or(column_name = '{{ column }}') as is_{{ column }}_corrected,
+            max(corrected_value) filter (where column_name = '{{ column }}') as corrected_{{ column }},
         {%- endfor %}
         string_agg(column_name, ';' order by column_name) as corrected_columns
 
@@ -48,18 +48,18 @@ corrected as (
         table_rows.row_number,
         table_rows.row_kind,
         {%- for raw_column, column in text_columns.items() %}
-        case
-            when row_corrections.is_{{ raw_column }}_corrected
-                then nullif(trim(row_corrections.corrected_{{ raw_column }}), '')
-            else table_rows.{{ column }}
-        end as {{ column }},
+            case
+                when row_corrections.is_{{ raw_column }}_corrected
+                    then nullif(trim(row_corrections.corrected_{{ raw_column }}), '')
+                else table_rows.{{ column }}
+            end as {{ column }},
         {%- endfor %}
         {%- for column in amount_columns %}
-        case
-            when row_corrections.is_{{ column }}_corrected
-                then {{ printed_amount('row_corrections.corrected_' ~ column) }}
-            else table_rows.{{ column }}
-        end as printed_{{ column }},
+            case
+                when row_corrections.is_{{ column }}_corrected
+                    then {{ printed_amount('row_corrections.corrected_' ~ column) }}
+                else table_rows.{{ column }}
+            end as printed_{{ column }},
         {%- endfor %}
         coalesce(table_rows.amount_decimals, 2) as amount_decimals,
         table_rows.page_start,
@@ -69,8 +69,9 @@ corrected as (
 
     from table_rows
     left join row_corrections
-        on table_rows.document_id = row_corrections.document_id
-        and table_rows.row_number = row_corrections.row_number
+        on
+            table_rows.document_id = row_corrections.document_id
+            and table_rows.row_number = row_corrections.row_number
 
 ),
 
@@ -81,10 +82,12 @@ final as (
         documents.amount_unit,
         documents.to_wan_yuan,
         {%- for column in amount_columns %}
-        {{ to_wan_yuan('corrected.printed_' ~ column, 'documents.to_wan_yuan') }} as {{ column }},
+            {{ to_wan_yuan('corrected.printed_' ~ column, 'documents.to_wan_yuan') }} as {{ column }},
         {%- endfor %}
-        cast(cast('0.' || repeat('0', corrected.amount_decimals) || '5' as decimal(20, 10)) * documents.to_wan_yuan
-            as decimal(20, 10)) as rounding_tolerance
+        cast(
+            cast('0.' || repeat('0', corrected.amount_decimals) || '5' as decimal(20, 10)) * documents.to_wan_yuan
+            as decimal(20, 10)
+        ) as rounding_tolerance
 
     from corrected
     inner join documents on corrected.document_id = documents.document_id

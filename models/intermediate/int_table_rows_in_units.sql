@@ -1,5 +1,5 @@
--- Every printed row of a current edition (corrected, amounts in 万元) with its document's department and year, and the funding unit
--- (资金使用单位) it belongs to: the last unit row printed above it.
+-- Every printed row of a current edition (corrected, amounts in 万元) with its document's department and year,
+-- and the funding unit (资金使用单位) it belongs to: the last unit row printed above it.
 
 with
 

@@ -27,5 +27,6 @@ select
 from indicators
 inner join documents on indicators.document_id = documents.document_id
 left join categories on indicators.level2_code = categories.level2_code
-where categories.level2_code is null
+where
+    categories.level2_code is null
     and not contains(coalesce(documents.accepted_discrepancies, ''), 'unknown_indicator_code')

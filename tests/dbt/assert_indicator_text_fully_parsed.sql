@@ -33,5 +33,6 @@ select
 from projects
 inner join documents on projects.document_id = documents.document_id
 left join reassembled on projects.project_id = reassembled.project_id
-where coalesce(reassembled.parsed_text, '') != coalesce(projects.indicator_text, '')
+where
+    coalesce(reassembled.parsed_text, '') != coalesce(projects.indicator_text, '')
     and not contains(coalesce(documents.accepted_discrepancies, ''), 'indicator_text_unparsed')

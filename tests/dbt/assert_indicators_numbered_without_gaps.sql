@@ -37,5 +37,6 @@ numbering as (
 select numbering.*
 from numbering
 inner join documents on numbering.document_id = documents.document_id
-where numbering.out_of_place > 0
+where
+    numbering.out_of_place > 0
     and not contains(coalesce(documents.accepted_discrepancies, ''), 'indicators_not_numbered')

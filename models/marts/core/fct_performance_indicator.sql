@@ -26,13 +26,15 @@ targets as (
 
 period_targets as (
 
-    select * from targets where target_type = 'period'
+    select * from targets
+    where target_type = 'period'
 
 ),
 
 annual_targets as (
 
-    select * from targets where target_type = 'annual'
+    select * from targets
+    where target_type = 'annual'
 
 ),
 
@@ -72,7 +74,11 @@ final as (
         indicators.printed_level1_code,
         indicators.printed_level1_name,
         indicators.printed_level2_name,
-        indicators.printed_level1_code is distinct from categories.level1_code as is_level1_code_repaired,
+        -- is distinct from (a NULL on one side only also counts), spelled so that SQL linters parse it
+        coalesce(
+            indicators.printed_level1_code != categories.level1_code,
+            (indicators.printed_level1_code is null) != (categories.level1_code is null)
+        ) as is_level1_code_repaired,
         indicators.printed_indicator
 
     from indicators

@@ -39,7 +39,7 @@ final as (
             when 'goal_text' then table_rows.goal_text
             when 'indicator_text' then table_rows.indicator_text
             {%- for column in ['total_amount', 'fiscal_appropriation', 'special_account_funds', 'other_funds'] %}
-            when '{{ column }}' then {{ amount_text('table_rows.' ~ column) }}
+                when '{{ column }}' then {{ amount_text('table_rows.' ~ column) }}
             {%- endfor %}
         end as printed_value,
         corrections.corrected_value,
@@ -48,8 +48,9 @@ final as (
     from corrections
     inner join documents on corrections.document_id = documents.document_id
     left join table_rows
-        on corrections.document_id = table_rows.document_id
-        and corrections.row_number = table_rows.row_number
+        on
+            corrections.document_id = table_rows.document_id
+            and corrections.row_number = table_rows.row_number
 
 )
 

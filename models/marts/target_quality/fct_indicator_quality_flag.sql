@@ -38,7 +38,8 @@ indicator_flags as (
         rules.detail
 
     from indicators,
-        lateral (values
+        lateral (
+            values
             (
                 'qualitative_only',
                 indicators.period_target_kind = 'qualitative' and indicators.annual_target_kind = 'qualitative',
@@ -47,7 +48,7 @@ indicator_flags as (
             (
                 'target_repeats_name',
                 (indicators.period_target = indicators.indicator_name)
-                    != (indicators.annual_target = indicators.indicator_name),
+                != (indicators.annual_target = indicators.indicator_name),
                 indicators.period_target || ' / ' || indicators.annual_target
             ),
             (
@@ -58,7 +59,8 @@ indicator_flags as (
             (
                 'unit_contradicts_name',
                 (
-                    regexp_matches(indicators.indicator_name, '率') and not regexp_matches(indicators.indicator_name, '频率')
+                    regexp_matches(indicators.indicator_name, '率')
+                    and not regexp_matches(indicators.indicator_name, '频率')
                     and (
                         indicators.period_target_unit not in ('%') or indicators.annual_target_unit not in ('%')
                     )
@@ -79,7 +81,7 @@ indicator_flags as (
                 'level1_code_mismatch',
                 indicators.is_level1_code_repaired,
                 'printed ' || indicators.printed_level1_code || '-' || indicators.printed_level1_name
-                    || ' with ' || indicators.level2_code || '-' || indicators.level2_name
+                || ' with ' || indicators.level2_code || '-' || indicators.level2_name
             ),
             (
                 'satisfaction_below_80',
@@ -151,8 +153,9 @@ other_districts as (
 
     from projects
     inner join districts
-        on contains(projects.goal_text, districts.district_name)
-        and not contains(projects.department_name, districts.district_name)
+        on
+            contains(projects.goal_text, districts.district_name)
+            and not contains(projects.department_name, districts.district_name)
     group by projects.project_id
 
 ),
@@ -171,7 +174,8 @@ project_flags as (
     left join indicator_summary on projects.project_id = indicator_summary.project_id
     left join goal_repeats on projects.project_id = goal_repeats.project_id
     left join other_districts on projects.project_id = other_districts.project_id,
-        lateral (values
+        lateral (
+            values
             ('no_satisfaction_indicator', coalesce(indicator_summary.satisfaction_indicator_count, 0) = 0, null),
             ('no_output_indicator', coalesce(indicator_summary.output_indicator_count, 0) = 0, null),
             (

@@ -27,7 +27,7 @@ target_counts as (
         count(*) as indicator_count,
         2 * count(*) as target_count,
         count(*) filter (where period_target_kind != 'qualitative')
-            + count(*) filter (where annual_target_kind != 'qualitative') as quantified_target_count
+        + count(*) filter (where annual_target_kind != 'qualitative') as quantified_target_count
 
     from indicators
     group by project_id

@@ -49,10 +49,11 @@ paired as (
     from matches
     inner join indicators as this_indicator on matches.project_id = this_indicator.project_id
     inner join indicators as prior_indicator
-        on matches.prior_project_id = prior_indicator.project_id
-        and this_indicator.level2_code = prior_indicator.level2_code
-        and this_indicator.indicator_name = prior_indicator.indicator_name
-        and this_indicator.name_occurrence = prior_indicator.name_occurrence
+        on
+            matches.prior_project_id = prior_indicator.project_id
+            and this_indicator.level2_code = prior_indicator.level2_code
+            and this_indicator.indicator_name = prior_indicator.indicator_name
+            and this_indicator.name_occurrence = prior_indicator.name_occurrence
 
 ),
 
@@ -81,7 +82,8 @@ final as (
 
     from paired
     inner join projects on paired.project_id = projects.project_id
-    where paired.period_target is distinct from paired.prior_period_target
+    where
+        paired.period_target is distinct from paired.prior_period_target
         or paired.annual_target is distinct from paired.prior_annual_target
 
 )

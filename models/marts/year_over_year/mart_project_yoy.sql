@@ -25,7 +25,10 @@ department_years as (
 printed_department as (
 
     -- the department's printed name in a year, for the rows of projects that ended (merged offices: the first)
-    select canonical_department_name, fiscal_year, min(department_name) as department_name
+    select
+        canonical_department_name,
+        fiscal_year,
+        min(department_name) as department_name
     from department_years
     group by canonical_department_name, fiscal_year
 
@@ -51,8 +54,9 @@ continuing as (
 
     from projects
     inner join department_years
-        on projects.department_name = department_years.department_name
-        and projects.fiscal_year = department_years.fiscal_year
+        on
+            projects.department_name = department_years.department_name
+            and projects.fiscal_year = department_years.fiscal_year
     left join matches on projects.project_id = matches.project_id
     left join projects as prior_project on matches.prior_project_id = prior_project.project_id
 
@@ -78,11 +82,13 @@ discontinued as (
 
     from projects as prior_project
     inner join department_years
-        on prior_project.department_name = department_years.department_name
-        and prior_project.fiscal_year = department_years.fiscal_year
+        on
+            prior_project.department_name = department_years.department_name
+            and prior_project.fiscal_year = department_years.fiscal_year
     inner join printed_department
-        on prior_project.canonical_department_name = printed_department.canonical_department_name
-        and department_years.next_fiscal_year = printed_department.fiscal_year
+        on
+            prior_project.canonical_department_name = printed_department.canonical_department_name
+            and department_years.next_fiscal_year = printed_department.fiscal_year
     where prior_project.project_id not in (select prior_project_id from matches)
 
 ),

@@ -1,5 +1,10 @@
 {{ config(alias='同比') }}
 
+{%- set status_rows = [] %}
+{%- for status, label in var('zh_change_status').items() %}
+    {%- do status_rows.append("('" ~ status ~ "', '" ~ label ~ "')") %}
+{%- endfor %}
+
 with
 
 yoy as (
@@ -10,12 +15,11 @@ yoy as (
 
 statuses as (
 
-    select * from (
-        values
-        {%- for status, label in var('zh_change_status').items() %}
-            ('{{ status }}', '{{ label }}'){{ "," if not loop.last }}
-        {%- endfor %}
-    ) as statuses (change_status, change_status_zh)
+    select
+        statuses.change_status,
+        statuses.change_status_zh
+
+    from (values {{ status_rows | join(', ') }}) as statuses (change_status, change_status_zh)
 
 ),
 
