@@ -14,6 +14,8 @@ import copy
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -60,6 +62,18 @@ def extract(root: Path) -> subprocess.CompletedProcess:
     return in_checkout(root, "-m", "extract", "pdf", "raw", "--reports", "reports", "--cache", "cache", "-j", "1")
 
 
+@contextmanager
+def stricter_grammar(root: Path) -> Iterator[None]:
+    """The checkout's dbt_project.yml with the stricter grammar, as an operator would edit it, then as it was."""
+    project = root / "dbt_project.yml"
+    original = project.read_text(encoding="utf-8")
+    project.write_text(original.replace(OPENING, STRICTER), encoding="utf-8")
+    try:
+        yield
+    finally:
+        project.write_text(original, encoding="utf-8")
+
+
 def test_the_gate_reads_only_the_dbt_project_besides_its_source() -> None:
     assert GATE_INPUTS == (REPO / "dbt_project.yml",)
     assert OPENING in (REPO / "dbt_project.yml").read_text(encoding="utf-8")
@@ -72,13 +86,8 @@ def test_a_format_reader_or_the_grammar_changes_its_own_key_only(checkout: Path)
     changed_reader = fingerprints(checkout)
     assert changed_reader[0] != extractor, "a change under extract/formats/ starts a fresh cache"
     assert changed_reader[1] == gate
-    project = checkout / "dbt_project.yml"
-    original = project.read_text(encoding="utf-8")
-    project.write_text(original.replace(OPENING, STRICTER), encoding="utf-8")
-    try:
+    with stricter_grammar(checkout):
         changed_grammar = fingerprints(checkout)
-    finally:
-        project.write_text(original, encoding="utf-8")
     assert changed_grammar[0] == changed_reader[0], "the grammar does not decide what is read"
     assert changed_grammar[1] != gate, "the grammar decides the gate's verdict"
 
@@ -88,13 +97,8 @@ def test_changing_the_grammar_changes_the_cached_verdict(checkout: Path) -> None
     assert first.returncode == 0, first.stderr
     assert "1 documents (1 extracted, 0 from cache), 0 quarantined" in first.stdout
 
-    project = checkout / "dbt_project.yml"
-    original = project.read_text(encoding="utf-8")
-    project.write_text(original.replace(OPENING, STRICTER), encoding="utf-8")
-    try:
+    with stricter_grammar(checkout):
         stricter = extract(checkout)
-    finally:
-        project.write_text(original, encoding="utf-8")
     assert stricter.returncode == 1, stricter.stdout
     assert "0 documents (0 extracted, 1 from cache), 1 quarantined" in stricter.stdout, "read from the cache"
     assert "quality gate: expect_column_values_to_match_regex(indicator_text) failed" in stricter.stderr
