@@ -5,16 +5,18 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import cast
+from typing import TypeVar
 
 import pdfplumber
 import pypdfium2 as pdfium
 from pdfplumber.page import Page
 
 from .columns import ColumnHeader, find_header
+from .formats import read_other_format
 from .locate import (
     TITLE_LINE,
     HeaderBlock,
@@ -107,10 +109,13 @@ class TableRead:
             raise
         if header is None and not self.rows:
             return False  # a table of contents, a sentence or a section title page naming the table
-        if header is None and self.header is None:
-            raise ExtractionError("a page of the table without its column header row", number, "no_header_row")
         headerless = header is None
-        columns = header or replace(cast(ColumnHeader, self.header), top=float("-inf"), bottom=float("-inf"))
+        if header is not None:
+            columns = header
+        elif self.header is not None:  # a page without a header row reads under the last header's columns
+            columns = replace(self.header, top=float("-inf"), bottom=float("-inf"))
+        else:
+            raise ExtractionError("a page of the table without its column header row", number, "no_header_row")
         department = self.department or self._department_in(lines)
         try:
             result = page_rows(page, columns, number, department, headerless=headerless)
@@ -249,6 +254,38 @@ def _document(data: bytes, ordinal: int, table: TableRead, page_count: int, text
 
 
 TableResult = Document | ExtractionError
+T = TypeVar("T")
+
+
+def _guarded(read: Callable[[], T]) -> T:
+    """``read()``, with pdfminer's own failures (a document it cannot open, a malformed page outside a table
+    read) refusing the file as ``damaged_pdf`` and running out of memory left to the limits to report."""
+    try:
+        return read()
+    except (ExtractionError, MemoryError):
+        raise
+    except Exception as error:
+        _reraise_out_of_memory(error)
+        raise ExtractionError(
+            f"the PDF cannot be read ({type(error).__name__}: {str(error)[:80]})", code="damaged_pdf"
+        ) from None
+
+
+def _read_packed(data: bytes, plans: list[TablePlan], page_count: int, texts: list[str]) -> list[TableResult]:
+    """The packed (Guangzhou) tables of the plans: a table that cannot be read is its ExtractionError."""
+    results: list[TableResult] = []
+    with pdfplumber.open(io.BytesIO(data)) as plumber:
+        for plan in plans:
+            ordinal = len(results) + 1
+            try:
+                table = _read_table(plumber, plan)
+                if table.title is None:
+                    continue  # only mentioned (a section page, a sentence): not a table
+                results.append(_document(data, ordinal, table, page_count, texts))
+            except ExtractionError as error:
+                error.document_id = document_id(data) if ordinal == 1 else f"{document_id(data)}-t{ordinal}"
+                results.append(error)
+    return results
 
 
 def read_document(data: bytes) -> list[TableResult]:
@@ -263,30 +300,14 @@ def read_document(data: bytes) -> list[TableResult]:
         pdf.close()
     if not any(text.strip() for text in texts):
         raise ExtractionError("no text layer (a scanned PDF?)", code="no_text_layer")
+    others = _guarded(lambda: read_other_format(data, texts))
+    if others is not None:  # a card, indicator-table or period format: its reader's documents
+        return [replace(d, cover_year=cover_year(texts[: d.table_pages[0] - 1])) for d in others]
     plans = plan_tables(texts)
     if not plans:
         raise ExtractionError("no 项目支出绩效目标表 in this file", code="no_table")
 
-    results: list[TableResult] = []
-    try:
-        with pdfplumber.open(io.BytesIO(data)) as plumber:
-            for plan in plans:
-                ordinal = len(results) + 1
-                try:
-                    table = _read_table(plumber, plan)
-                    if table.title is None:
-                        continue  # only mentioned (a section page, a sentence): not a table
-                    results.append(_document(data, ordinal, table, page_count, texts))
-                except ExtractionError as error:
-                    error.document_id = document_id(data) if ordinal == 1 else f"{document_id(data)}-t{ordinal}"
-                    results.append(error)
-    except (ExtractionError, MemoryError):
-        raise
-    except Exception as error:  # pdfminer failing to open the document itself
-        _reraise_out_of_memory(error)
-        raise ExtractionError(
-            f"the PDF cannot be read ({type(error).__name__}: {str(error)[:80]})", code="damaged_pdf"
-        ) from None
+    results = _guarded(lambda: _read_packed(data, plans, page_count, texts))
     if not results:
         raise ExtractionError(
             "no 项目支出绩效目标表 in this file (only mentioned, e.g. in a table of contents)", code="no_table"

@@ -22,7 +22,7 @@ from .archive import Archive
 from .cache import Cache, content_hash, results_of
 from .dask_engine import DEFAULT_CONNECT_TIMEOUT, Cluster, extract_on_cluster
 from .document import TableResult, overrides_for, place
-from .gate import gate_inputs_fingerprint, preload, validate
+from .gate import preload, validate
 from .limits import DEFAULT_LIMITS, Limits, close_workers, limits_from, read_under_limits, reusable, warm
 from .manifest import Manifest, ManifestError, read_manifest, unmatched
 from .model import Document, ExtractionError, Quarantined
@@ -253,24 +253,17 @@ def collect(
 
 def gate(documents: list[Document], entries: dict[str, dict], cache: Cache, reports_dir: Path) -> dict[str, str | None]:
     """Phase 4: the quality gate's verdict per document (the failure, or None). A verdict is kept in its file's
-    cache entry (``entries``: by content hash) with the fingerprint of the gate's inputs, and reused only while
-    they are unchanged; the others are validated together and stored."""
-    key = gate_inputs_fingerprint()
-
-    def verdicts(sha: str) -> dict[str, str | None]:
-        entry = entries[sha]
-        return entry.get("gate", {}) if entry.get("gate_inputs") == key else {}
-
-    unchecked = [d for d in documents if d.document_id not in verdicts(d.source_sha256)]
+    cache entry (``entries``: by content hash; the cache's key covers the gate's inputs) and reused; the documents
+    without one are validated together and their entries stored."""
+    unchecked = [d for d in documents if d.document_id not in entries[d.source_sha256].get("gate", {})]
     failures = {failure.document_id: failure.reason for failure in validate(unchecked, reports_dir)}
     for document in unchecked:  # one verdict per table of the file, in the file's entry
-        entry = entries[document.source_sha256]
-        if entry.get("gate_inputs") != key:
-            entry["gate"], entry["gate_inputs"] = {}, key
-        entry["gate"][document.document_id] = failures.get(document.document_id)
+        entries[document.source_sha256].setdefault("gate", {})[document.document_id] = failures.get(
+            document.document_id
+        )
     for sha in {document.source_sha256 for document in unchecked}:
         cache.store(sha, entries[sha])
-    return {d.document_id: verdicts(d.source_sha256)[d.document_id] for d in documents}
+    return {d.document_id: entries[d.source_sha256]["gate"][d.document_id] for d in documents}
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ PROJECT_KEYS = ("unit", "project", "amount", "goal")
 
 def read(pages: list[PageGrids]) -> list[ReadTable]:
     table: ReadTable | None = None
-    columns: dict[int, str] | None = None  # a cell's index → its record key, from the repeated header
+    columns: dict[int, str] | None = None  # grid column index → record key, from the header row
     levels = {"level1_name": "", "level2_name": ""}
     seq = 0
     for page in pages:
