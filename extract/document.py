@@ -25,6 +25,7 @@ from .locate import (
     cover_year,
     file_name_year,
     header_block,
+    page_kind,
     page_texts,
     plan_tables,
     title_in,
@@ -189,8 +190,9 @@ def _reraise_out_of_memory(error: BaseException) -> None:
         cause = cause.__cause__ or cause.__context__
 
 
-def _read_table(plumber: pdfplumber.PDF, plan: TablePlan) -> TableRead:
-    """Read one table's pages, releasing each page as soon as it is read, and stop at the first error."""
+def _read_table(plumber: pdfplumber.PDF, plan: TablePlan, kinds: list[str] | None = None) -> TableRead:
+    """Read one table's pages, releasing each page as soon as it is read, and stop at the first error.
+    ``kinds``: every page's ``page_kind`` (from the plain text), to tell where the table really ends."""
     table = TableRead()
     for index in plan.pages + plan.tail:
         if index not in plan.pages and not table.rows:
@@ -220,7 +222,36 @@ def _read_table(plumber: pdfplumber.PDF, plan: TablePlan) -> TableRead:
             raise ExtractionError(
                 "a page inside the table cannot be read as the table", index + 1, "unreadable_table_page"
             )
+    if table.rows and not table.ended and kinds:
+        _refuse_a_page_bound_inside(plumber, table, kinds)
     return table
+
+
+def _refuse_a_page_bound_inside(plumber: pdfplumber.PDF, table: TableRead, kinds: list[str]) -> None:
+    """The table stopped at a page's foot: when its continuation pages print no header, a blank leaf or another
+    table's page bound inside it would end it there and drop the rest. So when the page after the one that stopped
+    it prints no title and no column header either (``plain``), that one page is read tentatively; if its rows
+    continue the table, the stopping page is inside the table and the file is refused naming it."""
+    stopped = table.pages[-1]  # 0-based index of the page after the table's last page
+    after = stopped + 1
+    if after >= len(kinds) or kinds[stopped] not in ("plain", "other", "mention") or kinds[after] != "plain":
+        return
+    page = plumber.pages[after]
+    try:
+        continues = table.add_page(page, after + 1, tentative=True)
+    except ExtractionError:
+        continues = True  # its rows lie under the table's columns but cannot be read: still the table's
+    except Exception as error:  # pdfminer's own failure on a malformed page: not this table's to report
+        _reraise_out_of_memory(error)
+        continues = False
+    finally:
+        page.close()
+    if continues:
+        raise ExtractionError(
+            f"a page inside the table cannot be read as the table (page {after + 1} continues the table after it)",
+            stopped + 1,
+            "unreadable_table_page",
+        )
 
 
 def _document(data: bytes, ordinal: int, table: TableRead, page_count: int, texts: list[str]) -> Document:
@@ -274,11 +305,12 @@ def _guarded(read: Callable[[], T]) -> T:
 def _read_packed(data: bytes, plans: list[TablePlan], page_count: int, texts: list[str]) -> list[TableResult]:
     """The packed (Guangzhou) tables of the plans: a table that cannot be read is its ExtractionError."""
     results: list[TableResult] = []
+    kinds = [page_kind(text) for text in texts]
     with pdfplumber.open(io.BytesIO(data)) as plumber:
         for plan in plans:
             ordinal = len(results) + 1
             try:
-                table = _read_table(plumber, plan)
+                table = _read_table(plumber, plan, kinds)
                 if table.title is None:
                     continue  # only mentioned (a section page, a sentence): not a table
                 results.append(_document(data, ordinal, table, page_count, texts))
