@@ -120,7 +120,7 @@ def formats_build(tmp_path_factory: pytest.TempPathFactory, seed: dict) -> Itera
             "documents": _fetch(connection, "select document_id from marts.dim_document"),
         }
     with (project / "seeds" / "reference" / "indicator_category_synonyms.csv").open("a", encoding="utf-8") as handle:
-        csv.writer(handle).writerow(SYNONYM)
+        csv.writer(handle, lineterminator="\n").writerow(SYNONYM)
     rebuilt = run_dbt_project(project, ["build"], raw, warehouse, folder)
     assert rebuilt.returncode == 0, rebuilt.stdout[-4000:]
     connection = duckdb.connect(str(warehouse), read_only=True)
