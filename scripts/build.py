@@ -331,8 +331,12 @@ def main(argv: list[str] | None = None) -> int:
     warehouse = args.warehouse.resolve()
     args.feeds = args.feeds.resolve()
     args.cache = args.cache.resolve()
-    if args.raw_seeds.is_absolute():
-        print(f"make {command}: RAW_SEEDS must be relative to the project, e.g. build/raw", file=sys.stderr)
+    if args.raw_seeds.is_absolute() or ".." in args.raw_seeds.parts:
+        print(f"make {command}: RAW_SEEDS must be inside the project, relative to it, e.g. build/raw", file=sys.stderr)
+        return REFUSED_INPUT
+    if args.raw_seeds.parts[:1] == ("seeds",):
+        # dbt already reads every seed below seeds/: raw seeds there would be found twice.
+        print(f"make {command}: RAW_SEEDS must not be under seeds/, e.g. build/raw", file=sys.stderr)
         return REFUSED_INPUT
     try:
         if command == "docs":

@@ -157,3 +157,21 @@ def test_shards_split_the_corpus_and_combine_through_the_cache(small_corpus: Pat
     assert "6 documents (0 extracted, 6 from cache)" in combined.stdout
     _extract(small_corpus, tmp_path / "cold", tmp_path / "cold_cache")
     assert _seeds(tmp_path / "all") == _seeds(tmp_path / "cold")
+
+
+@pytest.mark.parametrize(
+    ("raw_seeds", "words"),
+    [("/tmp/raw", "inside the project"), ("../raw", "inside the project"), ("seeds/raw", "not be under seeds/")],
+)
+def test_raw_seeds_outside_the_project_or_under_seeds_are_refused_in_one_line(
+    tmp_path: Path, raw_seeds: str, words: str
+) -> None:
+    """dbt reads RAW_SEEDS as a seed path: an absolute one, one above the project, or one under seeds/ (found
+    twice) would fail deep inside dbt; the build refuses it before anything runs, naming the setting."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    command = [sys.executable, "-m", "scripts.build", "build", "--pdf-dir", str(tmp_path)]
+    command += ["--warehouse", str(warehouse)]
+    done = subprocess.run([*command, "--raw-seeds", raw_seeds], cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1 and "RAW_SEEDS" in done.stderr and words in done.stderr
+    assert not warehouse.exists() and not (REPO / raw_seeds).exists()

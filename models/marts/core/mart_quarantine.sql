@@ -19,16 +19,7 @@ document_checks as (
 reasons as (
 
     select
-        source_file,
-        document_id,
-        stage,
-        reason_code,
-        reason,
-        page_number,
-        row_number,
-        subject,
-        printed_value,
-        computed_value,
+        {{ quarantine_reason_columns() | join(',\n        ') }},
         disposition
 
     from quarantined
@@ -36,16 +27,7 @@ reasons as (
     union all
 
     select
-        source_file,
-        document_id,
-        stage,
-        reason_code,
-        reason,
-        page_number,
-        row_number,
-        subject,
-        printed_value,
-        computed_value,
+        {{ quarantine_reason_columns() | join(',\n        ') }},
         'held_back' as disposition
 
     from document_checks
