@@ -34,9 +34,10 @@ project_sums as (
 
     select
         funding_unit_id,
-        {%- for column in amount_columns %}
-            sum({{ column }}) as {{ column }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        sum(total_amount) as total_amount,
+        sum(fiscal_appropriation) as fiscal_appropriation,
+        sum(special_account_funds) as special_account_funds,
+        sum(other_funds) as other_funds
 
     from projects
     group by funding_unit_id

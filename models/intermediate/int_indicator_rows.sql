@@ -112,7 +112,22 @@ numbered as (
         projects.project_id,
         projects.document_id,
         projects.fiscal_year,
-        printed_indicators.*  exclude (document_id),
+        printed_indicators.row_number,
+        printed_indicators.indicator_seq,
+        printed_indicators.level1_name,
+        printed_indicators.level2_name,
+        printed_indicators.indicator_name,
+        printed_indicators.target_operator,
+        printed_indicators.target_value,
+        printed_indicators.target_unit,
+        printed_indicators.period_target,
+        printed_indicators.annual_target,
+        printed_indicators.printed_weight,
+        printed_indicators.weight,
+        printed_indicators.direction,
+        printed_indicators.page_number,
+        printed_indicators.performance_standard,
+        printed_indicators.remark,
         row_number() over (
             partition by projects.project_id order by printed_indicators.indicator_seq
         ) as indicator_position

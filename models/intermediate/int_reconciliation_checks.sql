@@ -36,11 +36,17 @@ table_rows as (
 
     select
         all_rows.*,
-        printed_columns.* exclude (document_id)
+        printed_columns.prints_total_amount,
+        printed_columns.prints_fiscal_appropriation,
+        printed_columns.prints_special_account_funds,
+        printed_columns.prints_other_funds
 
     from all_rows
     inner join printed_columns on all_rows.document_id = printed_columns.document_id
-    where coalesce(all_rows.total_amount, all_rows.fiscal_appropriation, all_rows.special_account_funds, all_rows.other_funds) is not null
+    where
+        coalesce(
+            all_rows.total_amount, all_rows.fiscal_appropriation, all_rows.special_account_funds, all_rows.other_funds
+        ) is not null
 
 ),
 
