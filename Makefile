@@ -60,13 +60,13 @@ bench: $(VENV)/.installed
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 # sqlfluff renders models and data tests through dbt (macros are checked where they are used), which needs the raw
-# seeds' columns: it lints against header-only seeds.
+# seeds' columns and a database to connect to: it lints against header-only seeds and a scratch warehouse.
 LINT_SEEDS := build/lint-seeds
 lint: $(VENV)/.installed
 	$(BIN)/ruff check extract tests scripts bench synth
 	$(BIN)/ruff format --check extract tests scripts bench synth
 	$(BIN)/python -c 'from pathlib import Path; from extract.seeds import write_seeds; write_seeds(Path("$(LINT_SEEDS)"), [], [])'
-	JIXIAO_RAW_SEEDS=$(LINT_SEEDS) $(BIN)/sqlfluff lint models tests/dbt --processes 2
+	JIXIAO_RAW_SEEDS=$(LINT_SEEDS) JIXIAO_WAREHOUSE=build/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt --processes 2
 
 test: lint
 	$(BIN)/pytest

@@ -13,7 +13,7 @@ from dataclasses import asdict, fields
 from pathlib import Path
 
 from .atomic import write_atomic
-from .model import Document, TableRow
+from .model import Document, FormatDocument, FormatRow, TableRow
 
 INDEX_NAME = "index.json"
 
@@ -25,9 +25,14 @@ def _known(cls: type, record: dict) -> dict:
 
 
 def document_from_record(record: dict) -> Document:
-    values = _known(Document, record)
-    values["rows"] = [TableRow(**_known(TableRow, row)) for row in record.get("rows", [])]
-    return Document(**values)
+    """A document from ``dataclasses.asdict`` (the cache's and the archive's records): a ``FormatDocument``
+    with its ``FormatRow``s when the record holds indicator records (a card or indicator-table format), so
+    that a document read back writes the same raw seeds as when it was read."""
+    document: type[Document] = FormatDocument if "indicators" in record else Document
+    row: type[TableRow] = FormatRow if "indicators" in record else TableRow
+    values = _known(document, record)
+    values["rows"] = [row(**_known(row, r)) for r in record.get("rows", [])]
+    return document(**values)
 
 
 class Archive:

@@ -14,8 +14,10 @@ from dataclasses import asdict
 from pathlib import Path
 
 from . import __version__
+from .archive import document_from_record
 from .atomic import write_atomic
-from .model import Document, ExtractionError, TableRow
+from .gate import gate_inputs
+from .model import Document, ExtractionError
 
 
 def content_hash(path: Path) -> str:
@@ -26,11 +28,18 @@ def content_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+EXTRACTOR_DIR = Path(__file__).resolve().parent
+
+
 def extractor_fingerprint() -> str:
-    """The extractor's version and a hash of its source: any change to the code starts a fresh cache."""
+    """The extractor's version and a hash of its source (every module, the format readers in
+    ``extract/formats/`` included) and of what else the gate's cached verdicts depend on: any change to
+    either starts a fresh cache."""
     digest = hashlib.sha256()
-    for source in sorted(Path(__file__).parent.glob("*.py")):
+    for source in sorted(EXTRACTOR_DIR.rglob("*.py")):
+        digest.update(source.relative_to(EXTRACTOR_DIR).as_posix().encode())
         digest.update(source.read_bytes())
+    digest.update(gate_inputs())
     return f"v{__version__}-{digest.hexdigest()[:12]}"
 
 
@@ -103,7 +112,5 @@ def results_of(entry: dict) -> list[Document | ExtractionError]:
         if "refused" in table:
             results.append(_error(table["refused"]))
         else:
-            fields = dict(table["document"])
-            fields["rows"] = [TableRow(**row) for row in fields["rows"]]
-            results.append(Document(**fields))
+            results.append(document_from_record(table["document"]))
     return results

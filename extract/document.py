@@ -5,15 +5,18 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import pdfplumber
 import pypdfium2 as pdfium
 from pdfplumber.page import Page
 
 from .columns import ColumnHeader, find_header
+from .formats import read_other_format
 from .locate import (
     TITLE_LINE,
     HeaderBlock,
@@ -22,6 +25,7 @@ from .locate import (
     cover_year,
     file_name_year,
     header_block,
+    page_kind,
     page_texts,
     plan_tables,
     title_in,
@@ -105,10 +109,13 @@ class TableRead:
             raise
         if header is None and not self.rows:
             return False  # a table of contents, a sentence or a section title page naming the table
-        if header is None and self.header is None:
-            raise ExtractionError("a page of the table without its column header row", number, "no_header_row")
         headerless = header is None
-        columns = header or replace(self.header, top=float("-inf"), bottom=float("-inf"))  # type: ignore[type-var]
+        if header is not None:
+            columns = header
+        elif self.header is not None:  # a page without a header row reads under the last header's columns
+            columns = replace(self.header, top=float("-inf"), bottom=float("-inf"))
+        else:
+            raise ExtractionError("a page of the table without its column header row", number, "no_header_row")
         department = self.department or self._department_in(lines)
         try:
             result = page_rows(page, columns, number, department, headerless=headerless)
@@ -182,8 +189,9 @@ def _reraise_out_of_memory(error: BaseException) -> None:
         cause = cause.__cause__ or cause.__context__
 
 
-def _read_table(plumber: pdfplumber.PDF, plan: TablePlan) -> TableRead:
-    """Read one table's pages, releasing each page as soon as it is read, and stop at the first error."""
+def _read_table(plumber: pdfplumber.PDF, plan: TablePlan, kinds: list[str] | None = None) -> TableRead:
+    """Read one table's pages, releasing each page as soon as it is read, and stop at the first error.
+    ``kinds``: every page's ``page_kind`` (from the plain text), to tell where the table really ends."""
     table = TableRead()
     for index in plan.pages + plan.tail:
         if index not in plan.pages and not table.rows:
@@ -213,7 +221,36 @@ def _read_table(plumber: pdfplumber.PDF, plan: TablePlan) -> TableRead:
             raise ExtractionError(
                 "a page inside the table cannot be read as the table", index + 1, "unreadable_table_page"
             )
+    if table.rows and not table.ended and kinds:
+        _refuse_a_page_bound_inside(plumber, table, kinds)
     return table
+
+
+def _refuse_a_page_bound_inside(plumber: pdfplumber.PDF, table: TableRead, kinds: list[str]) -> None:
+    """The table stopped at a page's foot: when its continuation pages print no header, a blank leaf or another
+    table's page bound inside it would end it there and drop the rest. So when the page after the one that stopped
+    it prints no title and no column header either (``plain``), that one page is read tentatively; if its rows
+    continue the table, the stopping page is inside the table and the file is refused naming it."""
+    stopped = table.pages[-1]  # 0-based index of the page after the table's last page
+    after = stopped + 1
+    if after >= len(kinds) or kinds[stopped] not in ("plain", "other", "mention") or kinds[after] != "plain":
+        return
+    page = plumber.pages[after]
+    try:
+        continues = table.add_page(page, after + 1, tentative=True)
+    except ExtractionError:
+        continues = True  # its rows lie under the table's columns but cannot be read: still the table's
+    except Exception as error:  # pdfminer's own failure on a malformed page: not this table's to report
+        _reraise_out_of_memory(error)
+        continues = False
+    finally:
+        page.close()
+    if continues:
+        raise ExtractionError(
+            f"a page inside the table cannot be read as the table (page {after + 1} continues the table after it)",
+            stopped + 1,
+            "unreadable_table_page",
+        )
 
 
 def _document(data: bytes, ordinal: int, table: TableRead, page_count: int, texts: list[str]) -> Document:
@@ -247,6 +284,39 @@ def _document(data: bytes, ordinal: int, table: TableRead, page_count: int, text
 
 
 TableResult = Document | ExtractionError
+T = TypeVar("T")
+
+
+def _guarded(read: Callable[[], T]) -> T:
+    """``read()``, with pdfminer's own failures (a document it cannot open, a malformed page outside a table
+    read) refusing the file as ``damaged_pdf`` and running out of memory left to the limits to report."""
+    try:
+        return read()
+    except (ExtractionError, MemoryError):
+        raise
+    except Exception as error:
+        _reraise_out_of_memory(error)
+        raise ExtractionError(
+            f"the PDF cannot be read ({type(error).__name__}: {str(error)[:80]})", code="damaged_pdf"
+        ) from None
+
+
+def _read_packed(data: bytes, plans: list[TablePlan], page_count: int, texts: list[str]) -> list[TableResult]:
+    """The packed (Guangzhou) tables of the plans: a table that cannot be read is its ExtractionError."""
+    results: list[TableResult] = []
+    kinds = [page_kind(text) for text in texts]
+    with pdfplumber.open(io.BytesIO(data)) as plumber:
+        for plan in plans:
+            ordinal = len(results) + 1
+            try:
+                table = _read_table(plumber, plan, kinds)
+                if table.title is None:
+                    continue  # only mentioned (a section page, a sentence): not a table
+                results.append(_document(data, ordinal, table, page_count, texts))
+            except ExtractionError as error:
+                error.document_id = document_id(data) if ordinal == 1 else f"{document_id(data)}-t{ordinal}"
+                results.append(error)
+    return results
 
 
 def read_document(data: bytes) -> list[TableResult]:
@@ -261,30 +331,14 @@ def read_document(data: bytes) -> list[TableResult]:
         pdf.close()
     if not any(text.strip() for text in texts):
         raise ExtractionError("no text layer (a scanned PDF?)", code="no_text_layer")
+    others = _guarded(lambda: read_other_format(data, texts))
+    if others is not None:  # a card, indicator-table or period format: its reader's documents
+        return [replace(d, cover_year=cover_year(texts[: d.table_pages[0] - 1])) for d in others]
     plans = plan_tables(texts)
     if not plans:
         raise ExtractionError("no 项目支出绩效目标表 in this file", code="no_table")
 
-    results: list[TableResult] = []
-    try:
-        with pdfplumber.open(io.BytesIO(data)) as plumber:
-            for plan in plans:
-                ordinal = len(results) + 1
-                try:
-                    table = _read_table(plumber, plan)
-                    if table.title is None:
-                        continue  # only mentioned (a section page, a sentence): not a table
-                    results.append(_document(data, ordinal, table, page_count, texts))
-                except ExtractionError as error:
-                    error.document_id = document_id(data) if ordinal == 1 else f"{document_id(data)}-t{ordinal}"
-                    results.append(error)
-    except (ExtractionError, MemoryError):
-        raise
-    except Exception as error:  # pdfminer failing to open the document itself
-        _reraise_out_of_memory(error)
-        raise ExtractionError(
-            f"the PDF cannot be read ({type(error).__name__}: {str(error)[:80]})", code="damaged_pdf"
-        ) from None
+    results = _guarded(lambda: _read_packed(data, plans, page_count, texts))
     if not results:
         raise ExtractionError(
             "no 项目支出绩效目标表 in this file (only mentioned, e.g. in a table of contents)", code="no_table"

@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .document import read_document
-from .formats import FORMATS, detect_file, page_texts, read_formats
+from .formats import FORMATS, Detection, FileDetection, detect_file, page_texts
 from .formats import packed as packed_format
-from .model import ExtractionError
+from .model import ExtractionError, FormatDocument
 
 PICTURES = {module.NAME: module.PICTURE for module in FORMATS}
 
@@ -35,44 +35,71 @@ def explain(path: Path) -> list[str]:
     except Exception as error:  # not a PDF, damaged: the reason is the answer
         return [f"{path.name}: cannot be opened as a PDF ({type(error).__name__}: {str(error)[:80]})"]
     found = detect_file(texts)
+    reading, read_pages = _read(data)
     lines = [f"{path.name}: {len(texts)} pages"]
-    continues = False  # the page before was the table's: a page naming no format continues it if it holds a grid
-    for detection in found.pages:
-        named = detection.format_name is not None and detection.format_name == found.format_name
-        if detection.format_name:
-            lines.append(f"  page {detection.page}: {detection.format_name} (labels {'、'.join(detection.found)})")
-        elif detection.other_table and detection.looks_like_a_target_table:
-            lines.append(f"  page {detection.page}: another table of the book (its own title), not read")
-        elif continues and found.format_name != packed_format.NAME and not detection.other_table:
-            lines.append(
-                f"  page {detection.page}: no labels of its own: read as the table's continuation if it holds a grid"
-            )
-            named = True
-        elif detection.looks_like_a_target_table:
-            lines.append(
-                f"  page {detection.page}: no format (nearest {detection.nearest}: has {'、'.join(detection.found)};"
-                f" missing {'、'.join(detection.missing)})"
-            )
-        continues = named
+    lines += [line for d in found.pages if (line := _page_line(d, found, read_pages))]
     if found.format_name is None:
         lines.append(f"no format: {found.refusal().reason}")
-        return lines
-    lines.append(f"format: {found.format_name} on pages {_pages(found.table_pages)} — {PICTURES[found.format_name]}")
+    else:
+        picture = PICTURES[found.format_name]
+        lines.append(f"format: {found.format_name} on pages {_pages(found.table_pages)} — {picture}")
+    return lines + reading
+
+
+def _page_line(detection: Detection, found: FileDetection, read_pages: set[int] | None) -> str:
+    """One page: its format and labels, or that it was read as the table's continuation (``read_pages``: the
+    pages of the tables read, None when the file was refused), or the nearest format and what it lacks."""
+    page = f"  page {detection.page}:"
+    if detection.format_name:
+        line = f"{page} {detection.format_name} (labels {'、'.join(detection.found)})"
+        if detection.format_name != found.format_name:
+            return f"{line}, not read: the file's format is {found.format_name}"
+        return line
+    if read_pages is not None and detection.page in read_pages:
+        return f"{page} no labels of its own: read as the table's continuation"
+    if detection.other_table and detection.looks_like_a_target_table:
+        return f"{page} another table of the book (its own title), not read"
+    follows = detection.page - 1 in (read_pages if read_pages is not None else found.table_pages)
+    if follows and found.format_name not in (None, packed_format.NAME) and not detection.other_table:
+        if read_pages is None:
+            return f"{page} no labels of its own: would be read as the table's continuation if it held a grid"
+        return f"{page} no labels of its own and no grid: not part of the table"
+    if detection.looks_like_a_target_table:
+        return (
+            f"{page} no format (nearest {detection.nearest}: has {'、'.join(detection.found)};"
+            f" missing {'、'.join(detection.missing)})"
+        )
+    return ""
+
+
+def _read(data: bytes) -> tuple[list[str], set[int] | None]:
+    """What the build's reader (``read_document``, the same call the pipeline makes) gives: each table read, or
+    why a table or the whole file is refused; and the pages of the tables read (None when the file is refused)."""
     try:
-        if found.format_name == packed_format.NAME:
-            document = read_document(data)
-            lines.append(f"read: 1 table, {len(document.rows)} rows ({document.department_name})")
-        else:
-            for document in read_formats(data, found, len(texts)):
-                projects = sum(row.kind == "project" for row in document.rows)
-                lines.append(
-                    f"read: table {document.table_ordinal} ({document.department_name}, pages "
-                    f"{_pages(document.table_pages)}): {projects} projects, {len(document.indicators)} indicators,"
-                    f" amounts in {document.amount_unit or '?'}"
-                )
+        results = read_document(data)
     except ExtractionError as error:
-        lines.append(f"refused ({error.code}): {error}")
-    return lines
+        return [f"refused ({error.code}): {error}"], None
+    lines = []
+    pages: set[int] = set()
+    for ordinal, result in enumerate(results, start=1):
+        if isinstance(result, ExtractionError):
+            lines.append(f"refused table {ordinal} ({result.code}): {result}")
+            continue
+        pages.update(result.table_pages)
+        kinds = [row.kind for row in result.rows]
+        indicators = (
+            f"{len(result.indicators)} indicators"
+            if isinstance(result, FormatDocument)
+            else "indicators packed in the 绩效指标 cells"
+        )
+        lines.append(
+            f"read: table {result.table_ordinal} ({result.table_format}, {result.department_name}, pages "
+            f"{_pages(result.table_pages)}): {kinds.count('funding_unit')} units, {kinds.count('project')} projects,"
+            f" {indicators}, amounts in {result.amount_unit or '?'}"
+        )
+    if any(isinstance(result, ExtractionError) for result in results):
+        lines.append("refused: a table of the file cannot be read (the others are extracted)")
+    return lines, pages
 
 
 def main(argv: list[str]) -> int:

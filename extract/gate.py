@@ -17,8 +17,10 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from .formats import FORMATS
+from .formats import packed as packed_format
 from .model import Document
-from .seeds import ROW_FIELDS, table_row_records
+from .seeds import INDICATOR_FIELDS, ROW_FIELDS, indicator_row_records, table_row_records
 
 DBT_PROJECT = Path(__file__).resolve().parents[1] / "dbt_project.yml"
 # Every file besides the extractor's source that decides the gate's verdict (for the cache key).
@@ -26,6 +28,15 @@ GATE_INPUTS = (DBT_PROJECT,)
 AMOUNT_COLUMNS = ["total_amount", "fiscal_appropriation", "special_account_funds", "other_funds"]
 # An amount as printed: digits with or without thousands separators, at most two decimals; never negative.
 AMOUNT = r"^(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$"
+# A positive whole number as written in the raw seeds (row numbers, indicator numbers, pages).
+ORDINAL = r"^[1-9]\d*$"
+# A printed weight (分值 / 权重): a number, a percent sign allowed.
+WEIGHT = r"^\d+(\.\d+)?%?$"
+PACKED = f'table_format=="{packed_format.NAME}"'
+# Columns the gate adds beside the seeds' own, for conditions: the row's document's format, and the kind of
+# the raw_table_rows row an indicator record names.
+TABLE_FORMAT = "table_format"
+PROJECT_ROW_KIND = "project_row_kind"
 
 
 def indicator_pattern(project: Path = DBT_PROJECT) -> str:
@@ -44,37 +55,81 @@ def indicator_cell_pattern(project: Path = DBT_PROJECT) -> str:
     return rf"^(?:{indicator_pattern(project)})+$"
 
 
+def gate_inputs() -> bytes:
+    """What the gate's verdict depends on besides the extractor's source, read from ``GATE_INPUTS``: the
+    indicator grammar. Only the var, not the whole dbt project, so that editing a model does not make every
+    book be read again (``extract.cache.extractor_fingerprint``)."""
+    return indicator_pattern(DBT_PROJECT).encode()
+
+
 @dataclass(frozen=True)
 class GateFailure:
     document_id: str
     expectation: str
     row_number: str | None = None
+    indicator_seq: str | None = None  # a record of raw_indicator_rows: its number within its project
 
     @property
     def reason(self) -> str:
         where = f" (table row {self.row_number})" if self.row_number else ""
+        if self.indicator_seq:
+            where = f" (table row {self.row_number}, indicator {self.indicator_seq})"
         return f"quality gate: {self.expectation} failed{where}"
 
 
-def _suite(gx: ModuleType, gxe: ModuleType) -> Any:
-    """The expectations; GX's modules are passed in because importing GX costs seconds."""
+def _where(gxe: ModuleType, expectation: str, condition: str, **kwargs: Any) -> Any:
+    """An expectation on the rows that meet a pandas condition."""
+    return getattr(gxe, expectation)(row_condition=condition, condition_parser="pandas", **kwargs)
+
+
+def _row_suite(gx: ModuleType, gxe: ModuleType) -> Any:
+    """raw_table_rows. The packed table prints every row's 总计 and packs each project's indicators into its
+    绩效指标 cell; the other formats print no amount on the unit rows a card implies (the SQL sums their
+    projects) and give their indicators as records, so their 绩效指标 cell is empty."""
     suite = gx.ExpectationSuite(name="raw_table_rows")
-    suite.add_expectation(gxe.ExpectTableColumnsToMatchOrderedList(column_list=list(ROW_FIELDS)))
-    suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column="total_amount"))
+    suite.add_expectation(gxe.ExpectTableColumnsToMatchOrderedList(column_list=[*ROW_FIELDS, TABLE_FORMAT]))
+    suite.add_expectation(
+        gxe.ExpectColumnValuesToBeInSet(column=TABLE_FORMAT, value_set=[module.NAME for module in FORMATS])
+    )
+    suite.add_expectation(
+        _where(gxe, "ExpectColumnValuesToNotBeNull", f'{PACKED} or row_kind=="project"', column="total_amount")
+    )
     suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column="name"))
     suite.add_expectation(
         gxe.ExpectColumnValuesToBeInSet(column="row_kind", value_set=["total", "funding_unit", "project"])
     )
     for column in AMOUNT_COLUMNS:
         suite.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column=column, regex=AMOUNT))
+    for column in ("row_number", "page_start", "page_end"):
+        suite.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column=column, regex=ORDINAL))
     suite.add_expectation(
-        gxe.ExpectColumnValuesToMatchRegex(
+        _where(
+            gxe,
+            "ExpectColumnValuesToMatchRegex",
+            f'row_kind=="project" and {PACKED}',
             column="indicator_text",
             regex=indicator_cell_pattern(),
-            row_condition='row_kind=="project"',
-            condition_parser="pandas",
         )
     )
+    suite.add_expectation(_where(gxe, "ExpectColumnValuesToBeNull", f"not ({PACKED})", column="indicator_text"))
+    return suite
+
+
+def _indicator_suite(gx: ModuleType, gxe: ModuleType) -> Any:
+    """raw_indicator_rows: each record names a project row of its document, is numbered within it once,
+    and has its level-1 category (merged cells carried down); a printed weight is a number."""
+    suite = gx.ExpectationSuite(name="raw_indicator_rows")
+    columns = [*INDICATOR_FIELDS, PROJECT_ROW_KIND]
+    suite.add_expectation(gxe.ExpectTableColumnsToMatchOrderedList(column_list=columns))
+    for column in ("document_id", "row_number", "indicator_seq", "page", "level1_name", PROJECT_ROW_KIND):
+        suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column=column))
+    for column in ("row_number", "indicator_seq", "page"):
+        suite.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column=column, regex=ORDINAL))
+    suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column=PROJECT_ROW_KIND, value_set=["project"]))
+    suite.add_expectation(
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["document_id", "row_number", "indicator_seq"])
+    )
+    suite.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column="weight", regex=WEIGHT))
     return suite
 
 
@@ -95,8 +150,24 @@ def preload() -> None:
         _preloading.start()
 
 
+def _frames(documents: list[Document]) -> tuple[Any, Any]:
+    """The raw rows as the seeds will hold them (empty cells as nulls), with the columns the conditions use."""
+    import pandas as pd
+
+    formats = {d.document_id: d.table_format for d in documents}
+    rows = pd.DataFrame(table_row_records(documents), columns=ROW_FIELDS)
+    rows[TABLE_FORMAT] = rows["document_id"].map(formats)
+    kinds = {(d, n): kind for d, n, kind in rows[["document_id", "row_number", "row_kind"]].itertuples(index=False)}
+    indicators = pd.DataFrame(indicator_row_records(documents), columns=INDICATOR_FIELDS)
+    indicators[PROJECT_ROW_KIND] = [
+        kinds.get((d, n), "") for d, n in indicators[["document_id", "row_number"]].itertuples(index=False)
+    ]
+    return rows.replace({"": None}), indicators.replace({"": None})
+
+
 def validate(documents: list[Document], reports_dir: Path) -> list[GateFailure]:
-    """Validate every document's raw rows; return the failures (first failing expectation per document)."""
+    """Validate every document's raw rows (and indicator records, for the formats that print them); return the
+    failures (first failing expectation per document)."""
     if not documents:
         return []
     if _preloading is not None:
@@ -105,47 +176,55 @@ def validate(documents: list[Document], reports_dir: Path) -> list[GateFailure]:
         _import_gx()
     import great_expectations as gx
     import great_expectations.expectations as gxe
-    import pandas as pd
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
-    frame = pd.DataFrame(table_row_records(documents), columns=ROW_FIELDS).replace({"": None})
+    rows, indicators = _frames(documents)
+    checks = [(_row_suite, rows, ["document_id", "row_number"])]
+    if len(indicators):
+        checks.append((_indicator_suite, indicators, ["document_id", "row_number", "indicator_seq"]))
 
     reports_dir.mkdir(parents=True, exist_ok=True)
+    results = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         context = gx.get_context(mode="file", project_root_dir=str(reports_dir))
         context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        asset = context.data_sources.add_or_update_pandas("extracted").add_dataframe_asset("raw_table_rows")
-        batch = asset.add_batch_definition_whole_dataframe("all_documents")
-        suite = context.suites.add_or_update(_suite(gx, gxe))
-        definition = context.validation_definitions.add_or_update(
-            gx.ValidationDefinition(name="raw_table_rows", data=batch, suite=suite)
-        )
-        checkpoint = context.checkpoints.add_or_update(
-            gx.Checkpoint(
-                name="quality_gate",
-                validation_definitions=[definition],
-                actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs")],
-                result_format={
-                    "result_format": "COMPLETE",
-                    "unexpected_index_column_names": ["document_id", "row_number"],
-                },
+        source = context.data_sources.add_or_update_pandas("extracted")
+        for make_suite, frame, index_columns in checks:
+            suite = make_suite(gx, gxe)  # after the context: a suite needs one
+            asset = source.add_dataframe_asset(suite.name)
+            batch = asset.add_batch_definition_whole_dataframe("all_documents")
+            definition = context.validation_definitions.add_or_update(
+                gx.ValidationDefinition(name=suite.name, data=batch, suite=context.suites.add_or_update(suite))
             )
-        )
-        result = checkpoint.run(batch_parameters={"dataframe": frame})
+            checkpoint = context.checkpoints.add_or_update(
+                gx.Checkpoint(
+                    name=f"quality_gate_{suite.name}",
+                    validation_definitions=[definition],
+                    actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs")],
+                    result_format={"result_format": "COMPLETE", "unexpected_index_column_names": index_columns},
+                )
+            )
+            results.append((suite.name, checkpoint.run(batch_parameters={"dataframe": frame})))
 
     failures: dict[str, GateFailure] = {}
-    for validation in result.run_results.values():
-        for outcome in validation.results:
-            if outcome.success:
-                continue
-            config = outcome.expectation_config
-            column = config.kwargs.get("column")
-            name = f"{config.type}({column})" if column else config.type
-            unexpected = outcome.result.get("unexpected_index_list") or []
-            if not unexpected:  # a table-level expectation: every document fails it
-                unexpected = [{"document_id": d.document_id, "row_number": None} for d in documents]
-            for index in unexpected:
-                failures.setdefault(index["document_id"], GateFailure(index["document_id"], name, index["row_number"]))
+    for seed, result in results:
+        for validation in result.run_results.values():
+            for outcome in validation.results:
+                if outcome.success:
+                    continue
+                config = outcome.expectation_config
+                assert config is not None  # every result of a suite's run names its expectation
+                column = config.kwargs.get("column")
+                name = f"{config.type}({column})" if column else config.type
+                name = name if seed == "raw_table_rows" else f"{seed}: {name}"
+                unexpected = outcome.result.get("unexpected_index_list") or []
+                if not unexpected:  # a table-level expectation: every document fails it
+                    unexpected = [{"document_id": d.document_id} for d in documents]
+                for index in unexpected:
+                    failure = GateFailure(
+                        index["document_id"], name, index.get("row_number"), index.get("indicator_seq")
+                    )
+                    failures.setdefault(index["document_id"], failure)
     return list(failures.values())

@@ -97,7 +97,7 @@ class TablePlan:
     tail: list[int] = field(default_factory=list)
 
 
-def _page_kind(text: str) -> str:
+def page_kind(text: str) -> str:
     """``title`` (names the table above its column header), ``mention`` (names it without one: a section page,
     a sentence), ``header`` (repeats its column header), ``other`` (another table's or a section's title near
     the top) or ``plain``."""
@@ -124,7 +124,7 @@ def plan_tables(texts: list[str]) -> list[TablePlan]:
     """Split the file into tables from the plain text: a table starts at a page naming it whose 部门名称 is
     another department's, or whose first row is a new 合计; pages repeating the title or the column header
     continue it, and so do the pages in between."""
-    kinds = [_page_kind(text) for text in texts]
+    kinds = [page_kind(text) for text in texts]
     plans: list[TablePlan] = []
     pending: list[int] = []
     for index, (kind, text) in enumerate(zip(kinds, texts, strict=True)):

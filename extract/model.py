@@ -174,10 +174,4 @@ class FormatDocument(Document):
     ``raw_indicator_rows``; its rows' ``indicator_text`` is empty."""
 
     indicators: list[IndicatorRecord] = dataclass_field(default_factory=list)
-
-    @classmethod
-    def from_fields(cls, fields: dict) -> FormatDocument:
-        """Rebuild from ``dataclasses.asdict`` (the extraction cache)."""
-        fields = dict(fields)
-        fields["rows"] = [FormatRow(**row) for row in fields["rows"]]
-        return cls(**fields)
+    # Rebuilt from the cache or the archive by ``extract.archive.document_from_record``.

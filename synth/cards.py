@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import pairwise
@@ -426,7 +427,26 @@ def render_indicator_table(seed: dict, path: Path, per_unit: int = DEFAULT_PROJE
     return writer.save()
 
 
-RENDERERS = {
+def render_unknown_format(seed: dict, path: Path, per_unit: int = 1) -> Path:
+    """A card no reader knows (项目负责人, 指标内容, 评（扣）分标准): the extractor must refuse it and say so."""
+    writer = GridWriter(path, "项目支出绩效目标表", subtitle_right="单位：万元")
+    columns = _columns([0.2, 0.2, 0.35, 0.15, 0.1])
+    labels = ["一级指标", "二级指标", "三级指标", "指标内容", "评（扣）分标准"]
+    for p in project_card_content(seed, per_unit):
+        header = [Cell(label, x0, x1, align="centre") for label, (x0, x1) in zip(labels, columns, strict=True)]
+        grid = _grid_rows(p.indicators, columns, lambda i: [i.name, i.value, "按比例扣分"])
+        card = [
+            [Cell("项目名称", 0, 0.2), Cell(p.name, 0.2, 1)],
+            [Cell("项目负责人", 0, 0.2), Cell("张三", 0.2, 0.5), Cell("联系电话", 0.5, 0.7), Cell("020-0000", 0.7, 1)],
+            header,
+            *grid,
+        ]
+        writer.block(card, new_page=True)
+    return writer.save()
+
+
+# Each format's renderer: (seed, path) -> the PDF written.
+RENDERERS: dict[str, Callable[[dict, Path], Path]] = {
     "project_card": render_project_cards,
     "split_value_card": render_split_value_cards,
     "indicator_table": render_indicator_table,
@@ -447,21 +467,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-
-
-def render_unknown_format(seed: dict, path: Path, per_unit: int = 1) -> Path:
-    """A card no reader knows (项目负责人, 指标内容, 评（扣）分标准): the extractor must refuse it and say so."""
-    writer = GridWriter(path, "项目支出绩效目标表", subtitle_right="单位：万元")
-    columns = _columns([0.2, 0.2, 0.35, 0.15, 0.1])
-    labels = ["一级指标", "二级指标", "三级指标", "指标内容", "评（扣）分标准"]
-    for p in project_card_content(seed, per_unit):
-        header = [Cell(label, x0, x1, align="centre") for label, (x0, x1) in zip(labels, columns, strict=True)]
-        grid = _grid_rows(p.indicators, columns, lambda i: [i.name, i.value, "按比例扣分"])
-        card = [
-            [Cell("项目名称", 0, 0.2), Cell(p.name, 0.2, 1)],
-            [Cell("项目负责人", 0, 0.2), Cell("张三", 0.2, 0.5), Cell("联系电话", 0.5, 0.7), Cell("020-0000", 0.7, 1)],
-            header,
-            *grid,
-        ]
-        writer.block(card, new_page=True)
-    return writer.save()

@@ -29,20 +29,29 @@ def recompute_totals(document: dict) -> dict:
     return document
 
 
+# How many of each printed unit make one 万元 (the books' other units; seeds/reference/amount_units.csv converts back).
+PER_WAN_YUAN = {"元": 10000, "千元": 10}
+
+
 def _scaled(value: str | None, factor: int) -> str | None:
     return None if value is None else f"{Decimal(value) * factor:.2f}"
 
 
-def in_yuan(seed: dict) -> dict:
-    """The sample printed in 元 (单位：元): every amount × 10,000."""
+def in_unit(seed: dict, unit: str) -> dict:
+    """The document printed in another unit (单位：元 or 千元): every amount × the unit's count per 万元."""
     document = copy.deepcopy(seed)
-    document["document"]["amount_unit"] = "元"
+    document["document"]["amount_unit"] = unit
     items = [document["document"]["grand_total"], *document["units"]]
-    items += [project for unit in document["units"] for project in unit["projects"]]
+    items += [project for funding_unit in document["units"] for project in funding_unit["projects"]]
     for item in items:
         for key in AMOUNT_KEYS:
-            item[key] = _scaled(item[key], 10000)
+            item[key] = _scaled(item[key], PER_WAN_YUAN[unit])
     return document
+
+
+def in_yuan(seed: dict) -> dict:
+    """The sample printed in 元 (单位：元): every amount × 10,000."""
+    return in_unit(seed, "元")
 
 
 def sparse_cells(seed: dict) -> dict:

@@ -9,27 +9,35 @@ printed. Detection, the refusal of an unknown format and ``--explain`` are check
 from __future__ import annotations
 
 import csv
+import json
+import shutil
 import subprocess
 import sys
 from collections import Counter
-from dataclasses import replace
+from copy import deepcopy
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+import yaml
 
+from extract import cache, gate
+from extract.archive import Archive
+from extract.cache import Cache, content_hash, entry_for, results_of
 from extract.document import place
 from extract.explain import explain
 from extract.formats import detect, detect_file, page_texts, read_other_format
-from extract.model import ExtractionError, FormatDocument
+from extract.model import Document, ExtractionError, FormatDocument, TableRow
 from extract.seeds import INDICATOR_FIELDS, write_seeds
 from synth import cards
 from synth.budget_book import render_book
 from synth.grid import GridStyle
-from tests.helpers import REPO
+from tests.helpers import REPO, SAMPLE_PDF
 from tests.test_layouts import VARIANTS
 
 NOT_OPERATORS = ("", "定性")
+ROW_CELLS = ("name", "total_amount", "fiscal_appropriation", "special_account_funds", "other_funds", "goal_text")
 PACKED_VARIANTS = ("portrait-small-font", "unruled-rows-split-across-pages", "whole-book-with-decoys")
 
 
@@ -142,6 +150,13 @@ def test_project_cards_in_another_layout_read_the_same(tmp_path: Path, seed: dic
     note_page = next(n for n, text in enumerate(page_texts(data), start=1) if "本页无表格" in text)
     assert note_page not in document.table_pages
     assert len(page_texts(data)) not in document.table_pages, "the next table of the book is not a continuation"
+    said = explain(path)  # and --explain says so, page by page
+    assert f"  page {note_page}: no labels of its own and no grid: not part of the table" in said
+    assert f"  page {len(page_texts(data))}: another table of the book (its own title), not read" in said
+    continued = [
+        n for n in document.table_pages if f"  page {n}: no labels of its own: read as the table's continuation" in said
+    ]
+    assert continued and not set(continued) & set(detect_file(page_texts(data)).table_pages)
     assert document.title_year == cards.YEARS["project_card"]
 
 
@@ -227,19 +242,28 @@ def test_text_outside_the_cards_is_refused_not_dropped(tmp_path: Path, seed: dic
     assert "注：本表金额含上年结转" in refused.value.reason
 
 
-def test_explain_says_which_format_on_which_pages_or_why_none(books: dict[str, Path]) -> None:
+def test_explain_says_which_format_on_which_pages_or_why_none(seed: dict, books: dict[str, Path]) -> None:
     pages = len(page_texts(books["period_card"].read_bytes()))
     known = "\n".join(explain(books["period_card"]))
     assert "format: period_card on pages 1-" in known
     assert "page 1: period_card (labels 项目支出名称" in known
-    assert f"page {pages}: no labels of its own: read as the table's continuation if it holds a grid" in known
-    assert f", pages 1-{pages}): 11 projects" in known
+    assert f"page {pages}: no labels of its own: read as the table's continuation\n" in known
+    assert (
+        f"read: table 1 (period_card, {seed['document']['department']}, pages 1-{pages}): 1 units, 11 projects" in known
+    )
     command = [sys.executable, "-m", "extract", "--explain", str(books["unknown"])]
     unknown = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
     assert unknown.returncode == 1 and not unknown.stderr
     assert "page 1: no format (nearest project_card" in unknown.stdout
     assert "missing 主管部门、实施单位、年度资金总额" in unknown.stdout
     assert "no format: a performance-target table in a format none of the readers knows" in unknown.stdout
+    assert unknown.stdout.splitlines()[-1].startswith("refused (unknown_format): page 1: a performance-target table")
+    packed = explain(SAMPLE_PDF)  # the packed table is read through the same call as in a build
+    units, projects = len(seed["units"]), sum(len(unit["projects"]) for unit in seed["units"])
+    assert packed[-1].startswith(f"read: table 1 (packed_indicator_table, {seed['document']['department']}, pages ")
+    assert (
+        f"): {units} units, {projects} projects, indicators packed in the 绩效指标 cells, amounts in 万元" in packed[-1]
+    )
 
 
 def test_indicator_records_are_written_as_a_raw_seed(
@@ -254,3 +278,245 @@ def test_indicator_records_are_written_as_a_raw_seed(
     with (tmp_path / "raw_table_rows.csv").open(encoding="utf-8") as handle:
         rows = {(r["document_id"], r["row_number"]): r for r in csv.DictReader(handle)}
     assert all(rows[(r["document_id"], r["row_number"])]["row_kind"] == "project" for r in records)
+
+
+# --- The real pipeline: ``python -m extract`` on a folder of every format, the packed sample and an unknown one ---
+
+
+@dataclass(frozen=True)
+class Run:
+    """One ``python -m extract`` run: its exit code, output and raw seeds."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    out_dir: Path
+
+    def seed(self, name: str) -> list[dict[str, str]]:
+        with (self.out_dir / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+
+
+def _extract(pdf_dir: Path, out_dir: Path, work: Path) -> Run:
+    command = [sys.executable, "-m", "extract", str(pdf_dir), str(out_dir), "-j", "2"]
+    command += ["--cache", str(work / "cache"), "--reports", str(work / "reports")]
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
+    return Run(done.returncode, done.stdout, done.stderr, out_dir)
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory, books: dict[str, Path]) -> tuple[Run, Run]:
+    """The folder extracted twice with one cache: the second run reads every book from the cache."""
+    work = tmp_path_factory.mktemp("pipeline")
+    pdf_dir = work / "pdf"
+    pdf_dir.mkdir()
+    for path in [*books.values(), SAMPLE_PDF]:
+        shutil.copy2(path, pdf_dir / path.name)
+    return _extract(pdf_dir, work / "first", work), _extract(pdf_dir, work / "second", work)
+
+
+@pytest.mark.parametrize("name", list(cards.RENDERERS))
+def test_the_extractor_writes_each_format_exactly(name: str, seed: dict, runs: tuple[Run, Run]) -> None:
+    run = runs[0]
+    [document] = [d for d in run.seed("raw_documents") if d["source_file"] == f"{name}_{cards.YEARS[name]}.pdf"]
+    assert (document["table_format"], document["fiscal_year"], document["table_ordinal"]) == (
+        name,
+        str(cards.YEARS[name]),
+        "1",
+    )
+    assert document["department_name"] == seed["document"]["department"]
+    assert document["amount_unit"] == ("元" if name == "indicator_table" else "万元")
+    assert document["table_chars"] == document["cell_chars"] != "0"
+    assert document["is_stale"] == "false" and document["stale_reason"] == ""
+    mine = document["document_id"]
+    rows, indicators = expected(name, seed)
+    written = [r for r in run.seed("raw_table_rows") if r["document_id"] == mine]
+    assert [r["row_number"] for r in written] == [str(n) for n in range(1, len(rows) + 1)]
+    assert [(r["row_kind"], *(r[c] for c in ROW_CELLS)) for r in written] == rows
+    assert {r["indicator_text"] for r in written} == {""}, "indicators are records, not an indicator_text cell"
+    pages = set(document["table_pages"].split(";"))
+    assert all({r["page_start"], r["page_end"]} <= pages for r in written)
+    records = [r for r in run.seed("raw_indicator_rows") if r["document_id"] == mine]
+    assert [tuple(r[f] for f in INDICATOR_FIELDS[1:] if f != "page") for r in records] == indicators
+    assert {r["page"] for r in records} <= pages
+
+
+def test_the_packed_sample_in_the_same_folder_is_its_own_document(seed: dict, runs: tuple[Run, Run]) -> None:
+    run = runs[0]
+    documents = {d["source_file"]: d for d in run.seed("raw_documents")}
+    sample = documents[SAMPLE_PDF.name]
+    assert sample["table_format"] == "packed_indicator_table" and sample["fiscal_year"] == "2024"
+    assert len({d["document_id"] for d in documents.values()}) == len(documents) == len(cards.RENDERERS) + 1
+    rows = [r for r in run.seed("raw_table_rows") if r["document_id"] == sample["document_id"]]
+    projects = [r for r in rows if r["row_kind"] == "project"]
+    assert [r["name"] for r in projects] == [p["name"] for unit in seed["units"] for p in unit["projects"]]
+    assert all(r["indicator_text"].startswith("1、") for r in projects), "packed indicators stay in their cell"
+    assert sample["document_id"] not in {r["document_id"] for r in run.seed("raw_indicator_rows")}
+
+
+def test_an_unknown_format_is_refused_with_its_reason_while_the_others_extract(runs: tuple[Run, Run]) -> None:
+    run = runs[0]
+    assert run.returncode == 1, run.stderr  # a file was refused: the nightly notices
+    [refused] = run.seed("raw_quarantine")
+    assert refused["source_file"] == "unknown_format.pdf"
+    assert (refused["stage"], refused["reason_code"], refused["disposition"]) == ("read", "unknown_format", "refused")
+    assert refused["page"] == "1" and refused["document_id"] == ""
+    assert "none of the readers knows" in refused["reason"] and "missing 主管部门" in refused["reason"]
+    assert "Traceback" not in run.stderr
+    statuses = {r["source_file"]: r["status"] for r in run.seed("raw_build_files")}
+    assert statuses.pop("unknown_format.pdf") == "refused"
+    assert set(statuses.values()) == {"added"} and len(statuses) == len(cards.RENDERERS) + 1
+    assert f"{len(cards.RENDERERS) + 1} documents ({len(cards.RENDERERS) + 2} extracted, 0 from cache)" in run.stdout
+
+
+def test_a_run_from_the_cache_writes_byte_identical_seeds(runs: tuple[Run, Run]) -> None:
+    first, second = runs
+    assert f"(0 extracted, {len(cards.RENDERERS) + 2} from cache)" in second.stdout
+    assert second.returncode == first.returncode
+    written = sorted(path.name for path in first.out_dir.glob("raw_*.csv"))
+    assert written == sorted(path.name for path in second.out_dir.glob("raw_*.csv"))
+    assert "raw_indicator_rows.csv" in written
+    for name in written:
+        assert (first.out_dir / name).read_bytes() == (second.out_dir / name).read_bytes(), name
+
+
+def test_format_documents_round_trip_the_cache_entry_and_the_archive(
+    tmp_path: Path, documents: dict[str, list[FormatDocument]]
+) -> None:
+    """A document read back from the cache or the archive is the one that was read: its class, its rows'
+    fields (主管部门, 实施期…) and its indicator records."""
+    read = [document for docs in documents.values() for document in docs]
+    entry = json.loads(json.dumps(entry_for(read), ensure_ascii=False))  # as stored on disk
+    assert results_of(entry) == read
+    archive = Archive(tmp_path)
+    archive.keep("cards.pdf", "ab" * 32, read)
+    assert archive.last_good("cards.pdf") == ("ab" * 32, read)
+
+
+def test_the_fingerprint_covers_the_readers_and_only_the_gates_grammar(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A change to a format reader starts a fresh cache, and so does a change to the indicator grammar the gate
+    checks with; a change elsewhere in the dbt project does not."""
+    source = tmp_path / "extract"
+    shutil.copytree(REPO / "extract", source, ignore=shutil.ignore_patterns("__pycache__"))
+    project = tmp_path / "dbt_project.yml"
+    project.write_text((REPO / "dbt_project.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(cache, "EXTRACTOR_DIR", source)
+    monkeypatch.setattr(gate, "DBT_PROJECT", project)
+    before = cache.extractor_fingerprint()
+    reader = source / "formats" / "period_card.py"
+    reader.write_text(reader.read_text(encoding="utf-8") + "\n# another habit\n", encoding="utf-8")
+    after_reader = cache.extractor_fingerprint()
+    assert after_reader != before
+    project.write_text(project.read_text(encoding="utf-8") + "\n# a model's comment\n", encoding="utf-8")
+    assert cache.extractor_fingerprint() == after_reader
+    settings = yaml.safe_load(project.read_text(encoding="utf-8"))
+    settings["vars"]["indicator_pattern"] += "?"
+    project.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+    assert cache.extractor_fingerprint() != after_reader
+
+
+def _broken(document: Document, suffix: str, breaking) -> Document:
+    """A copy of the document under its own id, with one thing broken by ``breaking(copy)``."""
+    copy = deepcopy(document)
+    copy.document_id = f"{document.document_id}-{suffix}"
+    for record in getattr(copy, "indicators", []):
+        record["document_id"] = copy.document_id
+    breaking(copy)
+    return copy
+
+
+def _project(document: Document) -> TableRow:
+    return next(row for row in document.rows if row.kind == "project")
+
+
+def test_the_gate_passes_what_the_formats_print_and_refuses_what_is_broken(
+    tmp_path: Path, documents: dict[str, list[FormatDocument]], runs: tuple[Run, Run]
+) -> None:
+    """Each format as read passes (card unit rows print no amount, indicators come as records), and so does the
+    packed sample; each broken copy fails with its own expectation, all validated at once as in a build."""
+    entry = Cache(runs[0].out_dir.parent / "cache").load(content_hash(SAMPLE_PDF))
+    [packed] = results_of(entry or {})
+    assert isinstance(packed, Document) and packed.table_format == "packed_indicator_table"
+    good = [docs[0] for docs in documents.values()] + [packed]
+    card = documents["split_value_card"][0]
+    packed_breaks = {  # what is legitimate for a card is broken for the packed table, and the reverse
+        "unit-without-total": (
+            lambda d: d.rows[1].cells.__setitem__(1, ""),
+            "expect_column_values_to_not_be_null(total_amount)",
+        ),
+        "cell-grammar": (
+            lambda d: _project(d).cells.__setitem__(6, "见附件"),
+            "expect_column_values_to_match_regex(indicator_text)",
+        ),
+    }
+
+    def record(number: int, key: str, value: str):
+        return lambda d: d.indicators[number].__setitem__(key, value)
+
+    breaks = {
+        "packed-cell": (
+            lambda d: _project(d).cells.__setitem__(6, "1、1-产出指标；11-数量指标；x；年度指标值:1。"),
+            "expect_column_values_to_be_null(indicator_text)",
+        ),
+        "no-total": (
+            lambda d: _project(d).cells.__setitem__(1, ""),
+            "expect_column_values_to_not_be_null(total_amount)",
+        ),
+        "amount": (
+            lambda d: _project(d).cells.__setitem__(2, "12.345.6"),
+            "expect_column_values_to_match_regex(fiscal_appropriation)",
+        ),
+        "kind": (lambda d: setattr(d.rows[0], "kind", "subtotal"), "expect_column_values_to_be_in_set(row_kind)"),
+        "on-unit-row": (
+            record(0, "row_number", "1"),
+            "raw_indicator_rows: expect_column_values_to_be_in_set(project_row_kind)",
+        ),
+        "beyond-rows": (
+            record(0, "row_number", "999"),
+            "raw_indicator_rows: expect_column_values_to_not_be_null(project_row_kind)",
+        ),
+        "seq-twice": (record(1, "indicator_seq", "1"), "raw_indicator_rows: expect_compound_columns_to_be_unique"),
+        "no-level1": (
+            record(0, "level1_name", ""),
+            "raw_indicator_rows: expect_column_values_to_not_be_null(level1_name)",
+        ),
+        "weight": (record(0, "weight", "十分"), "raw_indicator_rows: expect_column_values_to_match_regex(weight)"),
+    }
+    broken = [_broken(card, suffix, breaking) for suffix, (breaking, _) in breaks.items()]
+    broken += [_broken(packed, suffix, breaking) for suffix, (breaking, _) in packed_breaks.items()]
+    failures = {f.document_id: f for f in gate.validate(good + broken, tmp_path / "reports")}
+    assert not {d.document_id for d in good} & set(failures), [f.reason for f in failures.values()]
+    got = {document_id.split("-", 1)[1]: f.reason for document_id, f in failures.items()}
+    assert set(got) == set(breaks) | set(packed_breaks)
+    for suffix, (_, expectation) in (breaks | packed_breaks).items():
+        assert got[suffix].startswith(f"quality gate: {expectation} failed"), got[suffix]
+    assert got["seq-twice"].endswith("(table row 2, indicator 1)")
+
+
+def test_a_refused_copy_of_a_card_book_publishes_its_last_good_edition_with_its_records(
+    tmp_path: Path, books: dict[str, Path], runs: tuple[Run, Run]
+) -> None:
+    """The nightly's fallback for a card book: its last good edition comes back from the archive with every
+    indicator record and row field, marked stale, when the copy at its path is truncated."""
+    from extract.pipeline import run
+
+    cache_dir = runs[0].out_dir.parent / "cache"  # the card book's entry is there: read from the cache
+    pdf_dir = tmp_path / "pdf"
+    pdf_dir.mkdir()
+    book = shutil.copy2(books["split_value_card"], pdf_dir / "cards.pdf")
+    archive = tmp_path / "archive"
+    good = run(pdf_dir, tmp_path / "good", tmp_path / "reports", cache_dir, archive_dir=archive)
+    assert (good.cached, len(good.documents), good.quarantined) == (1, 1, [])
+    data = Path(book).read_bytes()
+    Path(book).write_bytes(data[: len(data) // 2])
+    stale = run(pdf_dir, tmp_path / "stale", tmp_path / "reports", cache_dir, archive_dir=archive)
+    [refused] = stale.quarantined
+    assert (refused.reason_code, refused.disposition) == ("damaged_pdf", "stale"), refused
+    [document] = stale.documents
+    assert document.is_stale and document.document_id == good.documents[0].document_id
+    assert document.indicators == good.documents[0].indicators  # type: ignore[attr-defined]
+    assert [r.fields for r in document.rows] == [r.fields for r in good.documents[0].rows]  # type: ignore[attr-defined]
+    for name in ("raw_table_rows.csv", "raw_indicator_rows.csv"):
+        assert (tmp_path / "stale" / name).read_bytes() == (tmp_path / "good" / name).read_bytes(), name

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import re
 import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -13,8 +20,8 @@ from extract.locate import cover_year, is_furniture
 from extract.model import Document, ExtractionError
 from extract.pipeline import read_manifest
 from synth.budget_book import Layout, render_book, render_collected
-from synth.content import OTHER_DEPARTMENT, in_yuan, many_units, other_department, sparse_cells
-from tests.helpers import SAMPLE_PDF, amount, build_warehouse, expected_rows
+from synth.content import AMOUNT_KEYS, OTHER_DEPARTMENT, in_unit, in_yuan, many_units, other_department, sparse_cells
+from tests.helpers import REPO, SAMPLE_PDF, amount, expected_rows, raw_seeds_dir
 
 VARIANTS = {
     "ruled-landscape": dict(layout=Layout()),
@@ -105,6 +112,7 @@ def test_habit_extracts_exactly(tmp_path: Path, seed: dict, habit: str) -> None:
 
 CONTENTS = {
     "yuan-book-jine-danwei": (in_yuan, dict(layout=Layout(amount_width=7.5, unit_label="金额单位")), "元"),
+    "thousand-yuan-book": (lambda seed: in_unit(seed, "千元"), dict(layout=Layout(amount_width=6.5)), "千元"),
     "empty-cells-in-each-column": (sparse_cells, dict(layout=Layout()), "万元"),
     "empty-cells-no-indent": (sparse_cells, dict(layout=Layout(project_indent=0.0, ruled=False)), "万元"),
     "150-units": (lambda seed: many_units(), dict(layout=Layout()), "万元"),
@@ -138,14 +146,40 @@ def test_continuation_page_without_title_or_header_is_read(tmp_path: Path, seed:
     assert rows_of(bare) == rows_of(whole) == expected_rows(seed)
 
 
+CONTINUATIONS = {
+    "title-and-header-on-every-page": Layout(),
+    "header-row-only": Layout(title_on_every_page=False),
+    "no-header-at-all": Layout(headerless_pages=tuple(range(2, 20))),
+}
+
+
+@pytest.mark.parametrize("continuation", CONTINUATIONS)
 @pytest.mark.parametrize("inserted", ["blank", "foreign"])
 def test_page_inside_the_table_that_is_not_the_table_refuses_the_file(
-    tmp_path: Path, seed: dict, inserted: str
+    tmp_path: Path, seed: dict, inserted: str, continuation: str
 ) -> None:
-    path = render_book(seed, tmp_path / f"{inserted}.pdf", inserted_page=inserted)
+    """A blank leaf or another table's page bound after the table's first page (the book's page 3): refused naming
+    it, whether the pages after it repeat the title, only the column header row, or nothing (then only their rows
+    lining up with the table's columns say they continue it; without that check the table silently ended at the
+    inserted page)."""
+    layout = CONTINUATIONS[continuation]
+    path = render_book(seed, tmp_path / f"{inserted}.pdf", layout=layout, inserted_page=inserted)
     with pytest.raises(ExtractionError) as refused:
         extract_document(path)
     assert (refused.value.page, refused.value.code) == (3, "unreadable_table_page")
+    assert refused.value.reason.startswith("a page inside the table cannot be read as the table")
+
+
+@pytest.mark.parametrize("continuation", CONTINUATIONS)
+def test_a_table_ending_at_a_page_foot_before_a_blank_leaf_and_notes_is_read_whole(
+    tmp_path: Path, seed: dict, continuation: str
+) -> None:
+    """The other side of the check above: a blank leaf and a page of 名词解释 after the table's last page are
+    not inside it (the page after the blank is read and its text does not continue the table)."""
+    path = render_book(seed, tmp_path / "notes.pdf", layout=CONTINUATIONS[continuation], after_table=("blank", "notes"))
+    document = extract_document(path)
+    assert rows_of(document) == expected_rows(seed)
+    assert document.table_pages[-1] == document.page_count - 2, "the blank leaf and the notes are not the table's"
 
 
 def test_collected_book_is_one_document_per_department(tmp_path: Path, seed: dict) -> None:
@@ -203,49 +237,6 @@ def test_page_furniture_forms(line: str, furniture: bool) -> None:
     assert is_furniture(line, "广州市荔湾区人民政府多宝街道办事处") is furniture
 
 
-def test_habits_through_the_whole_pipeline_into_one_warehouse(tmp_path: Path, seed: dict) -> None:
-    """The sample beside a collected book (two departments), a book with running headers and footers, page
-    numbers as 第n页 共m页, the title on its first page only, a page without any header and the table ending
-    mid-page before the 三公 table, and a 元 book: each its own department, all published by one build.
-    (Books whose projects print no indicators and the 150-unit department are proven at extraction above; the
-    warehouse accepts them once its id widths and indicator checks follow docs/architecture.md.)"""
-    pdf_dir = tmp_path / "pdf"
-    pdf_dir.mkdir()
-    shutil.copy(SAMPLE_PDF, pdf_dir)
-    jinhua, hualin = other_department(seed), other_department(seed, "广州市荔湾区人民政府华林街道办事处", 3)
-    render_collected([jinhua, hualin], pdf_dir / "liwan_huibian_2024.pdf")
-    nanyuan = other_department(seed, "广州市荔湾区人民政府南源街道办事处", 4)
-    habits = Layout(
-        running_header=True,
-        running_footer=True,
-        title_on_every_page=False,
-        headerless_pages=(4,),
-        page_number_format="第{n}页 共{total}页",
-    )
-    render_book(nanyuan, pdf_dir / "nanyuan.pdf", layout=habits, next_table="一般公共预算“三公”经费支出表")
-    caihong = in_yuan(other_department(seed, "广州市荔湾区人民政府彩虹街道办事处", 4))
-    render_book(caihong, pdf_dir / "caihong.pdf", layout=Layout(amount_width=7.5, unit_label="金额单位"))
-    warehouse = build_warehouse(pdf_dir, tmp_path / "work")
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        documents = connection.execute(
-            """select d.source_file, d.department_name, d.amount_unit, right(d.document_id, 3),
-                      count(p.project_id)
-               from marts.dim_document d join marts.fct_project_budget p using (document_id)
-               group by all order by all"""
-        ).fetchall()
-    projects = {name: sum(len(u["projects"]) for u in doc["units"]) for name, doc in [("s", seed), ("j", jinhua)]}
-    assert documents == sorted(
-        [
-            ("caihong.pdf", "广州市荔湾区人民政府彩虹街道办事处", "元", documents[0][3], projects["s"]),
-            ("duobao_street_office_2024.pdf", seed["document"]["department"], "万元", documents[1][3], projects["s"]),
-            ("liwan_huibian_2024.pdf", "广州市荔湾区人民政府华林街道办事处", "万元", "-t2", 52),
-            ("liwan_huibian_2024.pdf", OTHER_DEPARTMENT, "万元", documents[3][3], projects["j"]),
-            ("nanyuan.pdf", "广州市荔湾区人民政府南源街道办事处", "万元", documents[4][3], projects["s"]),
-        ]
-    )
-    assert not any(row[3].startswith("-t") for row in documents if row[1] != "广州市荔湾区人民政府华林街道办事处")
-
-
 def test_manifest_row_names_one_table_or_the_whole_file(tmp_path: Path) -> None:
     (tmp_path / "manifest.csv").write_text(
         "file,fiscal_year,department_name,table\nhuibian.pdf,2024,,\nhuibian.pdf,2023,某部门,2\n", encoding="utf-8"
@@ -273,3 +264,201 @@ def test_text_above_a_continuation_header_that_is_not_furniture_is_stray(tmp_pat
         extract_document(path)
     assert (refused.value.page, refused.value.code) == (3, "stray_text")
     assert "注：以下金额含上年结转" in refused.value.reason
+
+
+# The whole pipeline (the issue's Proof): every layout above, each its own department so that none is taken for a
+# corrected edition of another, and two books with a page inside the table that is not the table, published by one
+# real `make build` (python -m scripts.build) into one warehouse beside the sample. Rendered and built once for all
+# the tests below; each published table is compared with the content it was rendered from.
+STREET_OFFICE = "广州市荔湾区人民政府{}街道办事处"
+HABITS_LAYOUT = Layout(
+    running_header=True,
+    running_footer=True,
+    title_on_every_page=False,
+    headerless_pages=(4,),
+    page_number_format="第{n}页 共{total}页",
+)
+PUBLISHED_TABLES = [
+    (SAMPLE_PDF.name, 1),  # the sample, as every other test reads it
+    ("liwan_huibian_2024.pdf", 1),  # a district's collected book: two departments' tables in one file
+    ("liwan_huibian_2024.pdf", 2),  # in 千元
+    ("nanyuan_habits.pdf", 1),  # title on the first page only, running header and footer, 第n页 共m页, a page
+    # without any header, the table ending mid-page right before the 三公 table in the same size
+    ("caihong_yuan.pdf", 1),  # printed in 元 under 金额单位：
+    ("fengyuan_sparse_cells.pdf", 1),  # empty cells in each column, unruled, projects not indented
+    ("jiaoyu_150_units.pdf", 1),  # a department with 150 funding units
+]
+REFUSED_BOOKS = {  # a page bound inside the table: the department's street, the page, how the table continues
+    "dongjiao_blank_page.pdf": ("东漖", "blank", "no-header-at-all"),
+    "shamian_foreign_page.pdf": ("沙面", "foreign", "header-row-only"),
+}
+UNREADABLE_PAGE = "a page inside the table cannot be read as the table"
+QUARANTINED_LINE = "make build: some files were quarantined (refused, held back or kept stale)"
+AMOUNT_COLUMNS = "total_amount, fiscal_appropriation, special_account_funds, other_funds"
+
+
+@dataclass(frozen=True)
+class LayoutsBuild:
+    pdf_dir: Path
+    warehouse: Path
+    result: subprocess.CompletedProcess
+    contents: dict[tuple[str, int], dict]  # (source_file, table_ordinal) → the content the table was rendered from
+
+
+@pytest.fixture(scope="module")
+def layouts_build(tmp_path_factory: pytest.TempPathFactory, seed: dict) -> Iterator[LayoutsBuild]:
+    root = tmp_path_factory.mktemp("layouts_build")
+    pdf_dir = root / "pdf"
+    pdf_dir.mkdir()
+    shutil.copy(SAMPLE_PDF, pdf_dir)
+    jinhua, hualin = other_department(seed), in_unit(other_department(seed, STREET_OFFICE.format("华林"), 3), "千元")
+    render_collected([jinhua, hualin], pdf_dir / "liwan_huibian_2024.pdf", layout=Layout(amount_width=6.5))
+    nanyuan = other_department(seed, STREET_OFFICE.format("南源"), 4)
+    render_book(
+        nanyuan, pdf_dir / "nanyuan_habits.pdf", layout=HABITS_LAYOUT, next_table="一般公共预算“三公”经费支出表"
+    )
+    caihong = in_yuan(other_department(seed, STREET_OFFICE.format("彩虹"), 4))
+    render_book(caihong, pdf_dir / "caihong_yuan.pdf", layout=Layout(amount_width=7.5, unit_label="金额单位"))
+    fengyuan = sparse_cells(other_department(seed, STREET_OFFICE.format("逢源"), 4))
+    render_book(fengyuan, pdf_dir / "fengyuan_sparse_cells.pdf", layout=Layout(project_indent=0.0, ruled=False))
+    schools = many_units()
+    render_book(schools, pdf_dir / "jiaoyu_150_units.pdf")
+    for name, (street, inserted, continuation) in REFUSED_BOOKS.items():
+        book = other_department(seed, STREET_OFFICE.format(street))
+        render_book(book, pdf_dir / name, layout=CONTINUATIONS[continuation], inserted_page=inserted)
+    contents = [seed, jinhua, hualin, nanyuan, caihong, fengyuan, schools]
+    raw = raw_seeds_dir()
+    command = [sys.executable, "-m", "scripts.build", "--pdf-dir", str(pdf_dir)]
+    command += ["--warehouse", str(root / "warehouse" / "jixiao.duckdb"), "--raw-seeds", str(raw.relative_to(REPO))]
+    command += ["--reports", str(root / "reports"), "--feeds", str(root / "feeds"), "--cache", str(root / "cache")]
+    try:
+        result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
+    finally:
+        shutil.rmtree(raw)
+    (root / "build.log").write_text(result.stdout + result.stderr, encoding="utf-8")  # kept for a failure
+    yield LayoutsBuild(
+        pdf_dir, root / "warehouse" / "jixiao.duckdb", result, dict(zip(PUBLISHED_TABLES, contents, strict=True))
+    )
+
+
+@pytest.fixture(scope="module")
+def layouts_warehouse(layouts_build: LayoutsBuild) -> Iterator[duckdb.DuckDBPyConnection]:
+    assert layouts_build.warehouse.exists(), layouts_build.result.stdout[-4000:] + layouts_build.result.stderr
+    connection = duckdb.connect(str(layouts_build.warehouse), read_only=True)
+    yield connection
+    connection.close()
+
+
+def to_wan_yuan() -> dict[str, Decimal]:
+    """The factor of each printed unit, from the reference seed the SQL converts with."""
+    with (REPO / "seeds" / "reference" / "amount_units.csv").open(encoding="utf-8") as handle:
+        return {row["printed_unit"]: Decimal(row["to_wan_yuan"]) for row in csv.DictReader(handle)}
+
+
+def in_wan_yuan(item: dict, factor: Decimal) -> tuple:
+    return tuple(None if item[key] is None else Decimal(item[key]) * factor for key in AMOUNT_KEYS)
+
+
+def test_every_layout_is_published_by_one_build(layouts_build: LayoutsBuild, layouts_warehouse) -> None:
+    """One build: the two books with a page that is not the table are refused (exit 1, listed in the summary),
+    every other table is published as the current edition of its own department, ids as the architecture says."""
+    result = layouts_build.result
+    assert result.returncode == 1, result.stdout[-4000:] + result.stderr
+    *refused, last = result.stderr.strip().splitlines()
+    assert last == QUARANTINED_LINE
+    assert len(refused) == len(REFUSED_BOOKS), "one line per refused file, no traceback"
+    for line, name in zip(refused, sorted(REFUSED_BOOKS), strict=True):
+        assert line.startswith(f"quarantined {layouts_build.pdf_dir / name}: page 3: {UNREADABLE_PAGE}")
+    assert not re.search(r"^ *held back:", result.stdout, re.MULTILINE), "no published table fails a document check"
+    documents = layouts_warehouse.execute(
+        """select source_file, table_ordinal, document_id, is_current_edition
+           from marts.dim_document order by source_file, table_ordinal"""
+    ).fetchall()
+    assert [(file, ordinal) for file, ordinal, *_ in documents] == sorted(PUBLISHED_TABLES)
+    assert all(current for *_, current in documents), "no table is taken for an edition of another"
+    ids = {(file, ordinal): document_id for file, ordinal, document_id, _ in documents}
+    assert ids[("liwan_huibian_2024.pdf", 2)] == ids[("liwan_huibian_2024.pdf", 1)] + "-t2"
+    assert all(len(document_id) == 16 for key, document_id in ids.items() if key[1] == 1)
+
+
+@pytest.mark.parametrize("table", PUBLISHED_TABLES, ids=[f"{file}#{ordinal}" for file, ordinal in PUBLISHED_TABLES])
+def test_each_published_table_holds_exactly_its_content(
+    layouts_build: LayoutsBuild, layouts_warehouse, table: tuple[str, int]
+) -> None:
+    """Department, year, unit, 合计 and every unit, project and indicator in the marts, as rendered (in 万元)."""
+    content = layouts_build.contents[table]
+    header = content["document"]
+    factor = to_wan_yuan()[header["amount_unit"]]
+    document_id, *document = layouts_warehouse.execute(
+        f"""select document_id, department_name, fiscal_year, amount_unit, {AMOUNT_COLUMNS}
+            from marts.dim_document where source_file = ? and table_ordinal = ?""",
+        list(table),
+    ).fetchone()
+    units = layouts_warehouse.execute(
+        f"""select funding_unit_id, unit_seq, unit_name, {AMOUNT_COLUMNS}, project_count
+            from marts.dim_funding_unit where document_id = ? order by unit_seq""",
+        [document_id],
+    ).fetchall()
+    projects = layouts_warehouse.execute(
+        f"""select u.unit_seq, p.project_seq, p.project_name, {", ".join(f"p.{c}" for c in AMOUNT_COLUMNS.split(", "))},
+                   p.goal_text, p.indicator_count
+            from marts.fct_project_budget as p join marts.dim_funding_unit as u using (funding_unit_id)
+            where p.document_id = ? order by u.unit_seq, p.project_seq""",
+        [document_id],
+    ).fetchall()
+    indicators = layouts_warehouse.execute(
+        """select u.unit_seq, p.project_seq, i.indicator_seq, i.level2_code, i.indicator_name, i.period_target,
+                  i.annual_target
+           from marts.fct_performance_indicator as i
+           join marts.fct_project_budget as p using (project_id)
+           join marts.dim_funding_unit as u using (funding_unit_id)
+           where i.document_id = ? order by u.unit_seq, p.project_seq, i.indicator_seq""",
+        [document_id],
+    ).fetchall()
+    expected_projects = [
+        (u, p, project["name"], *in_wan_yuan(project, factor), project["goal"] or None, len(project["indicators"]))
+        for u, unit in enumerate(content["units"], 1)
+        for p, project in enumerate(unit["projects"], 1)
+    ]
+    expected_indicators = [
+        (u, p, i, item["level2_code"], item["name"], item["period_value"], item["annual_value"])
+        for u, unit in enumerate(content["units"], 1)
+        for p, project in enumerate(unit["projects"], 1)
+        for i, item in enumerate(project["indicators"], 1)
+    ]
+    # the counts and the grand total first (the failure names what is missing), then every row
+    assert (len(units), len(projects), len(indicators)) == (
+        len(content["units"]),
+        len(expected_projects),
+        len(expected_indicators),
+    )
+    assert document == [
+        header["department"],
+        header["fiscal_year"],
+        header["amount_unit"],
+        *in_wan_yuan(header["grand_total"], factor),
+    ]
+    assert [row[1:] for row in units] == [
+        (u, unit["name"], *in_wan_yuan(unit, factor), len(unit["projects"]))
+        for u, unit in enumerate(content["units"], 1)
+    ]
+    assert [unit_id for unit_id, *_ in units] == [f"{document_id}-u{u:02d}" for u in range(1, len(units) + 1)]
+    assert projects == expected_projects
+    assert indicators == expected_indicators
+
+
+def test_a_page_inside_the_table_that_is_not_the_table_is_quarantined_naming_it(
+    layouts_build: LayoutsBuild, layouts_warehouse
+) -> None:
+    """A blank or a foreign page bound inside the table: the file is refused with the page, in the warehouse's
+    quarantine and in the build's summary, and nothing of it is published."""
+    refused = layouts_warehouse.execute(
+        """select source_file, reason_code, page_number, disposition from marts.mart_quarantine order by all"""
+    ).fetchall()
+    assert refused == [(name, "unreadable_table_page", 3, "refused") for name in sorted(REFUSED_BOOKS)]
+    for name in REFUSED_BOOKS:
+        assert re.search(rf"^ +{re.escape(name)}: .+ \(page 3\)$", layouts_build.result.stdout, re.MULTILINE)
+    departments = {
+        row[0] for row in layouts_warehouse.execute("select department_name from marts.fct_project_budget").fetchall()
+    }
+    assert not departments & {STREET_OFFICE.format(street) for street, *_ in REFUSED_BOOKS.values()}

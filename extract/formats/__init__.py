@@ -23,7 +23,8 @@ import pdfplumber
 import pypdfium2 as pdfium
 
 from ..locate import compact
-from ..model import ExtractionError, FormatDocument
+from ..locate import page_texts as pdf_page_texts
+from ..model import ExtractionError, FormatDocument, TableRow
 from . import indicator_table, packed, period_card, project_card, split_value_card
 from .grid import PageGrids, page_grids
 from .records import ReadTable
@@ -127,10 +128,13 @@ def _read_pages(data: bytes, found: FileDetection) -> list[PageGrids]:
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         for detection in found.pages:
             page = None
-            if detection.format_name == found.format_name:
-                page = page_grids(pdf.pages[detection.page - 1], detection.page)
-            elif previous_read and detection.format_name is None and not detection.other_table:
-                page = page_grids(pdf.pages[detection.page - 1], detection.page, continuation=True)
+            mine = detection.format_name == found.format_name
+            if mine or (previous_read and detection.format_name is None and not detection.other_table):
+                plumber_page = pdf.pages[detection.page - 1]
+                try:
+                    page = page_grids(plumber_page, detection.page, continuation=not mine)
+                finally:
+                    plumber_page.close()  # released as soon as read, as the packed reader does: long books
             if page is not None:
                 grids.append(page)
             previous_read = page is not None
@@ -156,6 +160,7 @@ def _document(table: ReadTable, pages: list[PageGrids], digest: str, ordinal: in
     first = mine[0]
     for record in table.indicators:
         record["document_id"] = document_id
+    rows: list[TableRow] = list(table.rows)
     return FormatDocument(
         document_id=document_id,
         source_sha256=digest,
@@ -164,7 +169,7 @@ def _document(table: ReadTable, pages: list[PageGrids], digest: str, ordinal: in
         amount_unit=table.amount_unit or first.amount_unit,
         page_count=page_count,
         table_pages=numbers,
-        rows=table.rows,
+        rows=rows,
         table_chars=sum(page.table_chars for page in mine),
         cell_chars=sum(page.cell_chars for page in mine),
         title_year=table.title_year or next((p.title_year for p in mine if p.title_year), None),
@@ -176,17 +181,10 @@ def _document(table: ReadTable, pages: list[PageGrids], digest: str, ordinal: in
 
 
 def page_texts(data: bytes) -> list[str]:
-    """Every page's plain text (pypdfium2: fast), what detection reads."""
+    """Every page's plain text, what detection reads: ``extract.locate.page_texts`` of the file's bytes."""
     pdf = pdfium.PdfDocument(data)
     try:
-        texts = []
-        for index in range(len(pdf)):
-            page = pdf[index]
-            textpage = page.get_textpage()
-            texts.append(textpage.get_text_range())
-            textpage.close()
-            page.close()
-        return texts
+        return pdf_page_texts(pdf)
     finally:
         pdf.close()
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..locate import header_block
 from ..model import ExtractionError
-from .grid import Columns, PageGrids, normalise
+from .grid import PageGrids, normalise
 from .records import ReadTable, indicator, table_cells, without_code
 
 NAME = "indicator_table"
@@ -39,7 +39,7 @@ PROJECT_KEYS = ("unit", "project", "amount", "goal")
 
 def read(pages: list[PageGrids]) -> list[ReadTable]:
     table: ReadTable | None = None
-    columns: Columns | None = None
+    columns: dict[int, str] | None = None  # grid column index → record key, from the header row
     levels = {"level1_name": "", "level2_name": ""}
     seq = 0
     for page in pages:
