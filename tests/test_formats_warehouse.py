@@ -1,12 +1,12 @@
 """Every published format in one warehouse with the sample: the same projects, amounts and codes whatever the format.
 
 The four formats' fixtures (synth/cards.py: the sample's projects typeset as project cards, split-value cards, an
-indicator table and period cards, each under its own year) and the sample book are extracted and built by the real
-dbt project into ONE DuckDB file. The expectations are computed from the content the fixtures were rendered from
-and from the sample seed: a card's indicator has the level-2 code the packed sample prints for the same indicator.
-A sixth document, a copy of the project cards under another year with one category name no reference seed knows,
-is held back by that name; a row of seeds/reference/indicator_category_synonyms.csv (in a copy of the project)
-then releases it without a code change.
+indicator table and period cards, each under its own year) and the sample book are extracted from one folder by the
+real extractor (python -m extract) and built by the real dbt project into ONE DuckDB file. The expectations are
+computed from the content the fixtures were rendered from and from the sample seed: a card's indicator has the
+level-2 code the packed sample prints for the same indicator. A sixth document, a copy of the project cards' raw
+records under another year with one category name no reference seed knows, is held back by that name; a row of
+seeds/reference/indicator_category_synonyms.csv (in a copy of the project) then releases it without a code change.
 """
 
 from __future__ import annotations
@@ -22,9 +22,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from extract.document import place
-from extract.formats import page_texts, read_other_format
-from extract.seeds import write_seeds
+from extract.seeds import DOCUMENT_FIELDS
 from synth import cards
 from tests.helpers import SAMPLE_PDF, project_copy, run_dbt_project, run_extract
 
@@ -39,7 +37,6 @@ UNKNOWN_NAME = "社会影响指标"  # a level-2 name under 效益指标 that ne
 UNKNOWN_YEAR = "2019"
 UNKNOWN_DOCUMENT = "0123456789ab2019"
 SYNONYM = [UNKNOWN_NAME, "2", "22", "another printed name of 社会效益 (test)"]
-RAW_SEEDS = ("raw_documents", "raw_table_rows", "raw_indicator_rows", "raw_quarantine", "raw_build_files")
 
 
 def _read_csv(path: Path) -> list[list[str]]:
@@ -53,26 +50,17 @@ def _write_csv(path: Path, rows: list[list[str]]) -> None:
 
 
 def _raw_seeds(seed: dict, folder: Path, raw: Path) -> None:
-    """The sample through the real extractor, the four formats through their readers (read_other_format, as the
-    extractor's worker calls them) and extract.seeds.write_seeds, into one set of raw seeds."""
-    sample_dir = folder / "sample"
-    sample_dir.mkdir()
-    shutil.copy(SAMPLE_PDF, sample_dir)
-    extracted = run_extract(sample_dir, raw, folder / "reports")
-    assert extracted.returncode == 0, extracted.stderr
-    documents = []
+    """The sample and the four formats' fixtures in one folder through the real extractor (python -m extract)."""
+    pdf_dir = folder / "pdf"
+    pdf_dir.mkdir()
+    shutil.copy(SAMPLE_PDF, pdf_dir)
     for name, render in cards.RENDERERS.items():
-        path = render(seed, folder / f"{name}_{cards.YEARS[name]}.pdf")
-        data = path.read_bytes()
-        found = read_other_format(data, page_texts(data))
-        assert found is not None, name
-        documents += [place(document, path) for document in found]
-    others = folder / "others"
-    write_seeds(others, documents, [])
-    for name in RAW_SEEDS:
-        rows = _read_csv(raw / f"{name}.csv")
-        assert _read_csv(others / f"{name}.csv")[0] == rows[0]
-        _write_csv(raw / f"{name}.csv", rows + _read_csv(others / f"{name}.csv")[1:])
+        render(seed, pdf_dir / f"{name}_{cards.YEARS[name]}.pdf")
+    extracted = run_extract(pdf_dir, raw, folder / "reports")
+    assert extracted.returncode == 0, extracted.stderr
+    formats = [row[DOCUMENT_FIELDS.index("table_format")] for row in _read_csv(raw / "raw_documents.csv")[1:]]
+    assert sorted(formats) == sorted(["packed_indicator_table", *cards.RENDERERS])
+    assert len(_read_csv(raw / "raw_quarantine.csv")) == 1, "nothing refused"
 
 
 def _add_unknown_name_copy(raw: Path) -> None:
