@@ -181,17 +181,13 @@ from_cells as (
         from_text.printed_target,
         case
             when cells.cell_date is not null then 'deadline'
-            when cells.cell_number is null then 'qualitative'
             when cells.cell_unit = '%' then 'percent'
             when cells.cell_unit in ('元', '万元') then 'amount'
             else 'quantity'
         end as target_kind,
-        case
-            when cells.cell_date is not null then coalesce(cells.cell_operator, '<=')
-            when cells.cell_number is not null then coalesce(cells.cell_operator, '=')
-        end as target_operator,
-        case when cells.cell_date is null then cells.cell_number end as target_value,
-        case when cells.cell_date is null and cells.cell_number is not null then cells.cell_unit end as target_unit,
+        coalesce(cells.cell_operator, case when cells.cell_date is not null then '<=' else '=' end) as target_operator,
+        cells.cell_number as target_value,
+        case when cells.cell_date is null then cells.cell_unit end as target_unit,
         cells.cell_date as deadline_date,
         cast(null as varchar) as frequency_period,
         from_text.normalized_target
