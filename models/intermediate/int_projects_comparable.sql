@@ -14,7 +14,7 @@ projects as (
 
 indicators as (
 
-    select * from {{ ref('int_indicators_split') }}
+    select * from {{ ref('int_indicators') }}
 
 ),
 
