@@ -24,7 +24,7 @@ import pytest
 
 from extract.seeds import DOCUMENT_FIELDS
 from synth import cards
-from tests.helpers import SAMPLE_PDF, project_copy, run_dbt_project, run_extract
+from tests.helpers import SAMPLE_PDF, project_copy, run_dbt, run_extract
 
 CONTENT = {
     "project_card": cards.project_card_content,
@@ -96,7 +96,7 @@ def formats_build(tmp_path_factory: pytest.TempPathFactory, seed: dict) -> Itera
     _raw_seeds(seed, folder, raw)
     _add_unknown_name_copy(raw)
     warehouse = folder / "jixiao.duckdb"
-    built = run_dbt_project(project, ["build", "--full-refresh"], raw, warehouse, folder)
+    built = run_dbt(["build", "--full-refresh"], raw, warehouse, folder, project=project)
     assert built.returncode == 0, built.stdout[-4000:]
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         held_back = {
@@ -109,7 +109,7 @@ def formats_build(tmp_path_factory: pytest.TempPathFactory, seed: dict) -> Itera
         }
     with (project / "seeds" / "reference" / "indicator_category_synonyms.csv").open("a", encoding="utf-8") as handle:
         csv.writer(handle, lineterminator="\n").writerow(SYNONYM)
-    rebuilt = run_dbt_project(project, ["build"], raw, warehouse, folder)
+    rebuilt = run_dbt(["build"], raw, warehouse, folder, project=project)
     assert rebuilt.returncode == 0, rebuilt.stdout[-4000:]
     connection = duckdb.connect(str(warehouse), read_only=True)
     yield {"held_back": held_back, "warehouse": connection, "built": built.stdout + rebuilt.stdout}
