@@ -1,6 +1,6 @@
 # jixiao — budget book PDFs → raw CSV seeds → dbt → DuckDB.
 #   make build   install into .venv if needed, extract $(PDF_DIR), dbt build into $(WAREHOUSE), write $(FEEDS)
-#   make test    ruff, then pytest (real extractor on rendered PDFs, real dbt on a temporary warehouse)
+#   make test    lint (ruff, mypy, sqlfluff), then pytest (real extractor on rendered PDFs, real dbt on a temporary warehouse)
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -59,12 +59,14 @@ bench: $(VENV)/.installed
 		(apt-get update -qq && apt-get install -y -qq fonts-wqy-zenhei)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
+# ruff and mypy on the Python (what mypy checks, and how: pyproject.toml [tool.mypy]), then sqlfluff on the SQL.
 # sqlfluff renders models and data tests through dbt (macros are checked where they are used), which needs the raw
 # seeds' columns and a database to connect to: it lints against header-only seeds and a scratch warehouse.
 LINT_SEEDS := build/lint-seeds
 lint: $(VENV)/.installed
 	$(BIN)/ruff check extract tests scripts bench synth
 	$(BIN)/ruff format --check extract tests scripts bench synth
+	$(BIN)/mypy
 	$(BIN)/python -c 'from pathlib import Path; from extract.seeds import write_seeds; write_seeds(Path("$(LINT_SEEDS)"), [], [])'
 	JIXIAO_RAW_SEEDS=$(LINT_SEEDS) JIXIAO_WAREHOUSE=build/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt --processes 2
 

@@ -14,9 +14,10 @@ import sys
 from pathlib import Path
 
 from .config import path_setting
-from .dask_engine import DEFAULT_CONNECT_TIMEOUT, Cluster, ClusterError
-from .limits import add_limit_arguments, limits_from
-from .pipeline import ManifestError, Shard, run
+from .dask_engine import DEFAULT_CONNECT_TIMEOUT, ClusterError
+from .limits import add_limit_arguments
+from .pipeline import ManifestError, Shard, run, settings_from
+from .progress import Log
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,11 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.pdf_dir.is_dir():
         print(f"error: {args.pdf_dir} is not a folder", file=sys.stderr)
         return 2
-    cluster = Cluster(args.scheduler, args.scheduler_timeout) if args.scheduler else None
     try:
-        outcome = run(
-            args.pdf_dir, args.out_dir, args.reports, args.cache, args.jobs, args.shard, limits_from(args), cluster
-        )
+        outcome = run(args.pdf_dir, args.out_dir, settings_from(args), progress=Log())
     except (ClusterError, ManifestError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

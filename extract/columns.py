@@ -16,6 +16,8 @@ from pdfplumber.page import Page
 
 from .locate import compact
 from .model import COLUMNS, LABELS, ExtractionError
+from .pdfobjects import Word, page_chars, page_edges, page_words
+from .tolerances import DEFAULT_EDGE_TOLERANCE, DEFAULT_LINE_TOLERANCE
 
 _ALL_LABELS = [label for labels in LABELS.values() for label in labels]
 ANCHORS = ("项目名称", "资金使用单位")
@@ -44,24 +46,25 @@ class ColumnHeader:
         return None
 
 
-def _is_label_part(word: dict) -> bool:
+def _is_label_part(word: Word) -> bool:
     return any(_normalise(word["text"]) in label for label in _ALL_LABELS)
 
 
-def _word_lines(words: list[dict]) -> list[list[dict]]:
-    lines: list[list[dict]] = []
+def _word_lines(words: list[Word]) -> list[list[Word]]:
+    """Words on one printed line (tops within ``DEFAULT_LINE_TOLERANCE`` of a word's height), top to bottom."""
+    lines: list[list[Word]] = []
     for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
-        if lines and abs(word["top"] - lines[-1][0]["top"]) < (word["bottom"] - word["top"]) / 2:
+        if lines and abs(word["top"] - lines[-1][0]["top"]) < (word["bottom"] - word["top"]) * DEFAULT_LINE_TOLERANCE:
             lines[-1].append(word)
         else:
             lines.append([word])
     return lines
 
 
-def _header_words(page: Page) -> list[dict] | None:
+def _header_words(page: Page) -> list[Word] | None:
     """Words of the column header row: the line holding 项目名称, and the lines just above and below
     it made only of pieces of labels (narrow header cells wrap their labels, centred vertically)."""
-    lines = _word_lines(page.extract_words(keep_blank_chars=False))
+    lines = _word_lines(page_words(page))
     anchor = next(
         (i for i, line in enumerate(lines) if any(_normalise(w["text"]).startswith(ANCHORS) for w in line)), None
     )
@@ -75,12 +78,12 @@ def _header_words(page: Page) -> list[dict] | None:
     return [w for line in lines[first : last + 1] for w in line if _is_label_part(w)]
 
 
-def _stack(words: list[dict]) -> list[list[dict]]:
+def _stack(words: list[Word]) -> list[list[Word]]:
     """Group header words that sit above one another (a label wrapped inside its cell)."""
-    stacks: list[list[dict]] = []
+    stacks: list[list[Word]] = []
     for word in sorted(words, key=lambda w: w["x0"]):
         last = stacks[-1] if stacks else None
-        if last and word["x0"] < max(w["x1"] for w in last) - 0.5:
+        if last and word["x0"] < max(w["x1"] for w in last) - DEFAULT_EDGE_TOLERANCE:
             last.append(word)
         else:
             stacks.append([word])
@@ -91,7 +94,7 @@ def _ruling_between(page: Page, left: float, right: float, top: float, bottom: f
     middle = (top + bottom) / 2
     xs = [
         e["x0"]
-        for e in page.edges
+        for e in page_edges(page)
         if e["orientation"] == "v" and left < e["x0"] < right and e["top"] <= middle <= e["bottom"]
     ]
     return median(xs) if xs else None
@@ -115,7 +118,7 @@ def find_header(page: Page, page_number: int) -> ColumnHeader | None:
     words = _header_words(page)
     if words is None:
         return None
-    labelled: dict[str, list[dict]] = {}
+    labelled: dict[str, list[Word]] = {}
     for stack in _stack(words):
         text = _normalise("".join(w["text"] for w in sorted(stack, key=lambda w: (round(w["top"]), w["x0"]))))
         column = next((c for c, labels in LABELS.items() if text in labels), None)
@@ -129,7 +132,7 @@ def find_header(page: Page, page_number: int) -> ColumnHeader | None:
     stacks = list(labelled.values())
     top = min(w["top"] for w in words)
     bottom = max(w["bottom"] for w in words)
-    body_spans = [(c["x0"], c["x1"]) for c in page.chars if c["top"] > bottom and c["text"].strip()]
+    body_spans = [(c["x0"], c["x1"]) for c in page_chars(page) if c["top"] > bottom and c["text"].strip()]
     inner = []
     for left_stack, right_stack in pairwise(stacks):
         left = max(w["x1"] for w in left_stack)
@@ -138,8 +141,8 @@ def find_header(page: Page, page_number: int) -> ColumnHeader | None:
         inner.append(ruling if ruling is not None else _gutter_between(body_spans, left, right))
     first_left = min(w["x0"] for w in stacks[0])
     last_right = max(w["x1"] for w in stacks[-1])
-    outer_left = _ruling_between(page, -1e9, first_left, top, bottom)
-    outer_right = _ruling_between(page, last_right, 1e9, top, bottom)
+    outer_left = _ruling_between(page, float("-inf"), first_left, top, bottom)
+    outer_right = _ruling_between(page, last_right, float("inf"), top, bottom)
     bounds = (
         float("-inf") if outer_left is None else outer_left,
         *inner,

@@ -31,6 +31,7 @@ from .locate import (
     title_in,
 )
 from .model import Document, ExtractionError, TableRow
+from .pdfobjects import page_chars
 from .rows import cell_text, check_amounts, classify, header_zone_stray, page_rows, text_lines
 
 
@@ -99,7 +100,7 @@ class TableRead:
         section page or a sentence naming it before the table starts, or a ``tentative`` page after the last
         page known to be the table whose rows do not line up. Any other page that cannot be read as the table
         raises, naming it."""
-        lines = ["".join(char["text"] for char in line) for line in text_lines(page.chars)]
+        lines = ["".join(char["text"] for char in line) for line in text_lines(page_chars(page))]
         title = title_in(lines)
         try:
             header = find_header(page, number)
@@ -129,7 +130,7 @@ class TableRead:
             return False
         if header is not None:
             zone_top = self._title_top(page, title) if not self.rows else float("-inf")
-            above = [c for c in page.chars if zone_top <= c["top"] < header.top - 0.5 and c["text"].strip()]
+            above = [c for c in page_chars(page) if zone_top <= c["top"] < header.top - 0.5 and c["text"].strip()]
             result.stray = header_zone_stray(above, department) + result.stray
         if result.stray:
             stray = cell_text(result.stray)[:40]
@@ -166,7 +167,7 @@ class TableRead:
         """The top of the title line: what is printed above it on the table's first page is another table's."""
         if title is None:
             return float("-inf")
-        for line in text_lines(page.chars):
+        for line in text_lines(page_chars(page)):
             if compact("".join(c["text"] for c in line)) == title.string:
                 return line[0]["top"] - 0.5
         return float("-inf")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
 
-from .model import LABELS
+from .model import LABELS, ExtractionError
 
 TITLE_KEYWORD = "项目支出绩效目标表"
 # The title line of the table, with spaces removed: an optional year, optional 含转移支付项目.
@@ -42,10 +42,14 @@ def compact(text: str) -> str:
 
 
 def page_texts(pdf: pdfium.PdfDocument) -> list[str]:
-    """Every page's plain text (pypdfium2: next to nothing compared with layout analysis)."""
+    """Every page's plain text (pypdfium2: next to nothing compared with layout analysis). A page pdfium cannot
+    load (a damaged page object) refuses the file, naming the page."""
     texts = []
     for index in range(len(pdf)):
-        page = pdf[index]
+        try:
+            page = pdf[index]
+        except pdfium.PdfiumError as error:
+            raise ExtractionError(f"page {index + 1} cannot be read ({error})", index + 1, "damaged_pdf") from None
         textpage = page.get_textpage()
         texts.append(textpage.get_text_range())
         textpage.close()

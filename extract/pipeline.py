@@ -1,32 +1,47 @@
 """Extract a folder of budget books: only new work, on every core, then the quality gate.
 
-Plain phases: find (every PDF under the folder, recursively, named by its path relative to it) → read (cached
-by content hash and extractor version, the others in a process pool) → place (path, manifest) → gate (also
-cached) → keep (good editions into the archive; a refused copy of a path falls back to its last good edition,
-published stale) → write the raw seeds.
+Plain phases, each a function returning data: find (every PDF under the folder, recursively, named by its path
+relative to it, and hashed) → read (cached by content hash and extractor version, the others in a process pool)
+→ place (path, manifest: once per file) → gate (its verdicts cached too) → keep (good editions into the archive;
+a refused copy of a path falls back to its last good edition, published stale) → write the raw seeds. The
+pipeline prints nothing: it tells a ``Progress``, which the command line shows (``extract.progress``).
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
-import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import Protocol
 
 from .archive import Archive
 from .cache import Cache, content_hash, results_of
-from .dask_engine import Cluster, extract_on_cluster
-from .document import overrides_for, place
+from .dask_engine import DEFAULT_CONNECT_TIMEOUT, Cluster, extract_on_cluster
+from .document import TableResult, overrides_for, place
 from .gate import preload, validate
-from .limits import DEFAULT_LIMITS, Limits, close_workers, read_under_limits, reusable, warm
+from .limits import DEFAULT_LIMITS, Limits, close_workers, limits_from, read_under_limits, reusable, warm
 from .manifest import Manifest, ManifestError, read_manifest, unmatched
 from .model import Document, ExtractionError, Quarantined
 from .seeds import write_seeds
 
-__all__ = ["ManifestError", "Outcome", "Shard", "pdf_files", "read_manifest", "run", "source_name"]
+__all__ = [
+    "Found",
+    "ManifestError",
+    "Outcome",
+    "Progress",
+    "Settings",
+    "Shard",
+    "Silent",
+    "pdf_files",
+    "read_manifest",
+    "run",
+    "settings_from",
+    "source_name",
+]
 
 
 @dataclass(frozen=True)
@@ -114,33 +129,76 @@ def _extract_all(
         close_workers()
 
 
-class Log:
-    """A progress bar on a terminal, one plain line per file otherwise (nightly logs)."""
+class Progress(Protocol):
+    """What the pipeline tells as it goes; a command line shows it (``extract.progress.Log``)."""
 
-    def __init__(self, total: int) -> None:
-        self.bar = None
-        if sys.stderr.isatty() and total > 1:
-            from tqdm import tqdm
-
-            self.bar = tqdm(total=total, unit="book", file=sys.stderr)
+    def start(self, total: int) -> None:
+        """``total`` files are about to be read (the others are in the cache)."""
 
     def file(self, line: str, *, error: bool = False) -> None:
-        if self.bar is not None:
-            self.bar.update(1)
-            if error:
-                self.bar.write(line, file=sys.stderr)
-        else:
-            print(line, file=sys.stderr if error else sys.stdout, flush=True)
+        """One of them was read: what it held, or why it was refused (``error``)."""
 
     def note(self, line: str, *, error: bool = False) -> None:
-        if self.bar is not None:
-            self.bar.write(line, file=sys.stderr)
-        else:
-            print(line, file=sys.stderr if error else sys.stdout, flush=True)
+        """Anything else worth a line (a warning, a duplicate, a refusal from the cache, a stale edition)."""
 
     def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
+        """Reading is over."""
+
+
+class Silent:
+    """A ``Progress`` that shows nothing: the pipeline used as a library."""
+
+    def start(self, total: int) -> None:
+        pass
+
+    def file(self, line: str, *, error: bool = False) -> None:
+        pass
+
+    def note(self, line: str, *, error: bool = False) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class Found:
+    """A PDF in the folder: where it is, its ``source_file`` (path relative to the folder), its content hash."""
+
+    path: Path
+    name: str
+    sha256: str
+
+
+def find(pdf_dir: Path, shard: Shard | None = None) -> list[Found]:
+    """Phase 1: every PDF under the folder (this shard's), named and hashed."""
+    return [Found(path, source_name(pdf_dir, path), content_hash(path)) for path in pdf_files(pdf_dir, shard)]
+
+
+def read(
+    files: list[Found], cache: Cache, jobs: int, limits: Limits = DEFAULT_LIMITS, cluster: Cluster | None = None
+) -> Iterator[tuple[Found, dict]]:
+    """Phase 2: each file not in the cache, read under limits, stored in the cache as soon as it is read (a run
+    killed later keeps that work), and yielded as it finishes."""
+    by_path = {file.path: file for file in files}
+    for path, entry in _extract_all(list(by_path), jobs, limits, cluster):
+        cache.store(by_path[path].sha256, entry)
+        yield by_path[path], entry
+
+
+def place_file(file: Found, entry: dict, manifest: Manifest) -> list[TableResult]:
+    """Phase 3: the file's tables where they are (path, modification time, the manifest's year and department);
+    a refused table stays its refusal."""
+    return [
+        result
+        if isinstance(result, ExtractionError)
+        else replace(
+            place(result, file.path, overrides_for(manifest, file.name, result.table_ordinal)),
+            source_file=file.name,
+            source_sha256=file.sha256,
+        )
+        for result in results_of(entry)
+    ]
 
 
 def _describe(document: Document) -> str:
@@ -151,60 +209,30 @@ def _describe(document: Document) -> str:
     )
 
 
-def _place(document: Document, path: Path, name: str, sha: str, manifest: Manifest) -> Document:
-    overrides = overrides_for(manifest, name, document.table_ordinal)
-    return replace(place(document, path, overrides), source_file=name, source_sha256=sha)
+def _tell_read(progress: Progress, file: Found, results: list[TableResult]) -> None:
+    """One step of the progress per file read, one line per table."""
+    for number, result in enumerate(results):
+        tell = progress.file if number == 0 else progress.note
+        if isinstance(result, ExtractionError):
+            tell(f"quarantined {file.path}: {result}", error=True)
+        else:
+            tell(f"extracted {file.path}: {_describe(result)}")
 
 
-def run(
-    pdf_dir: Path,
-    out_dir: Path,
-    reports_dir: Path,
-    cache_dir: Path,
-    jobs: int = 1,
-    shard: Shard | None = None,
-    limits: Limits = DEFAULT_LIMITS,
-    cluster: Cluster | None = None,
-    *,
-    archive_dir: Path | None = None,
-    previous: dict[str, str] | None = None,
-) -> Outcome:
-    """Extract ``pdf_dir`` into raw seeds in ``out_dir``. ``archive_dir`` keeps last good editions (and
-    supplies them for a path whose new copy is refused); ``previous`` (source_file → sha256 of the published
-    build) decides each file's status. Raises ManifestError for a manifest that cannot be used."""
-    manifest = read_manifest(pdf_dir)
-    cache = Cache(cache_dir)
-    paths = pdf_files(pdf_dir, shard)
-    names = {path: source_name(pdf_dir, path) for path in paths}
-    hashes = {path: content_hash(path) for path in paths}
-    entries = {path: reusable(cache.load(hashes[path]), limits) for path in paths}
-    missing = [path for path in paths if entries[path] is None]
-    outcome = Outcome(cached=len(paths) - len(missing), extracted=len(missing), found=len(paths))
-    if shard is None:
-        outcome.warnings = unmatched(manifest, list(names.values()))
-    for line in outcome.warnings:
-        print(line, file=sys.stderr, flush=True)
-
-    if missing:
-        preload()  # the gate's library loads while the books are read
-    log = Log(len(missing))
-    for path, entry in _extract_all(missing, jobs, limits, cluster):
-        cache.store(hashes[path], entry)
-        entries[path] = entry
-        for result in results_of(entry):
-            if isinstance(result, ExtractionError):
-                log.file(f"quarantined {path}: {result}", error=True)
-            else:
-                log.file(f"extracted {path}: {_describe(_place(result, path, names[path], hashes[path], manifest))}")
-    log.close()
-
+def collect(
+    files: list[Found], placed: dict[Found, list[TableResult]], fresh: set[Found], progress: Progress
+) -> tuple[list[Document], list[Quarantined]]:
+    """The documents to publish, in the folder's order (a document found twice, by content, once), and a
+    refusal for each table that could not be read."""
+    documents: list[Document] = []
+    quarantined: list[Quarantined] = []
     seen: dict[str, Path] = {}
-    for path in paths:
-        for result in results_of(entries[path]):
+    for file in files:
+        for result in placed[file]:
             if isinstance(result, ExtractionError):
-                outcome.quarantined.append(
+                quarantined.append(
                     Quarantined(
-                        names[path],
+                        file.name,
                         result.reason,
                         result.page,
                         result.stage,
@@ -213,31 +241,119 @@ def run(
                         result.row,
                     )
                 )
-                if path not in missing:
-                    log.note(f"quarantined {path}: {result} (cached)", error=True)
+                if file not in fresh:
+                    progress.note(f"quarantined {file.path}: {result} (cached)", error=True)
             elif result.document_id in seen:
-                log.note(f"skipped {path}: same content as {seen[result.document_id]}")
+                progress.note(f"skipped {file.path}: same content as {seen[result.document_id]}")
             else:
-                seen[result.document_id] = path
-                outcome.documents.append(_place(result, path, names[path], hashes[path], manifest))
+                seen[result.document_id] = file.path
+                documents.append(result)
+    return documents, quarantined
 
-    verdicts = _gate(outcome.documents, cache, reports_dir)
+
+def gate(documents: list[Document], entries: dict[str, dict], cache: Cache, reports_dir: Path) -> dict[str, str | None]:
+    """Phase 4: the quality gate's verdict per document (the failure, or None). A verdict is kept in its file's
+    cache entry (``entries``: by content hash; the cache's key covers the gate's inputs) and reused; the documents
+    without one are validated together and their entries stored."""
+    unchecked = [d for d in documents if d.document_id not in entries[d.source_sha256].get("gate", {})]
+    failures = {failure.document_id: failure.reason for failure in validate(unchecked, reports_dir)}
+    for document in unchecked:  # one verdict per table of the file, in the file's entry
+        entries[document.source_sha256].setdefault("gate", {})[document.document_id] = failures.get(
+            document.document_id
+        )
+    for sha in {document.source_sha256 for document in unchecked}:
+        cache.store(sha, entries[sha])
+    return {d.document_id: entries[d.source_sha256]["gate"][d.document_id] for d in documents}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How a run reads: where the gate's reports and the cache go, how many workers (or which Dask cluster), which
+    share of the files, and the per-file limits."""
+
+    reports_dir: Path
+    cache_dir: Path
+    jobs: int = 1
+    shard: Shard | None = None
+    limits: Limits = DEFAULT_LIMITS
+    cluster: Cluster | None = None
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """The settings from a command line's options (``--reports``, ``--cache``, ``-j``, ``--shard``, the limits,
+    ``--scheduler``): ``python -m extract`` and ``make build`` share them."""
+    timeout = getattr(args, "scheduler_timeout", DEFAULT_CONNECT_TIMEOUT)
+    return Settings(
+        reports_dir=args.reports,
+        cache_dir=args.cache,
+        jobs=args.jobs,
+        shard=args.shard,
+        limits=limits_from(args),
+        cluster=Cluster(args.scheduler, timeout) if args.scheduler else None,
+    )
+
+
+def run(
+    pdf_dir: Path,
+    out_dir: Path,
+    settings: Settings,
+    *,
+    archive_dir: Path | None = None,
+    previous: dict[str, str] | None = None,
+    progress: Progress | None = None,
+) -> Outcome:
+    """Extract ``pdf_dir`` into raw seeds in ``out_dir``: find → read (or the cache) → place → gate → keep →
+    write. ``archive_dir`` keeps last good editions (and supplies them for a path whose new copy is refused);
+    ``previous`` (source_file → sha256 of the published build) decides each file's status; ``progress`` is told
+    what happens. Raises ManifestError for a manifest that cannot be used."""
+    progress = progress or Silent()
+    manifest = read_manifest(pdf_dir)
+    cache = Cache(settings.cache_dir)
+    files = find(pdf_dir, settings.shard)
+    loaded = {file: reusable(cache.load(file.sha256), settings.limits) for file in files}
+    entries = {file: entry for file, entry in loaded.items() if entry is not None}
+    missing = [file for file in files if file not in entries]
+    outcome = Outcome(cached=len(files) - len(missing), extracted=len(missing), found=len(files))
+    if settings.shard is None:
+        outcome.warnings = unmatched(manifest, [file.name for file in files])
+    for line in outcome.warnings:
+        progress.note(line, error=True)
+
+    placed: dict[Found, list[TableResult]] = {}
+    if missing:
+        preload()  # the gate's library loads while the books are read
+    progress.start(len(missing))
+    try:
+        for file, entry in read(missing, cache, settings.jobs, settings.limits, settings.cluster):
+            entries[file] = entry
+            placed[file] = place_file(file, entry, manifest)
+            _tell_read(progress, file, placed[file])
+    finally:
+        progress.close()
+    for file in files:
+        if file not in placed:
+            placed[file] = place_file(file, entries[file], manifest)
+
+    outcome.documents, outcome.quarantined = collect(files, placed, set(missing), progress)
+    by_hash = {file.sha256: entry for file, entry in entries.items()}
+    verdicts = gate(outcome.documents, by_hash, cache, settings.reports_dir)
     for document in outcome.documents:
-        if verdicts[document.document_id]:
-            reason = verdicts[document.document_id] or ""
+        reason = verdicts[document.document_id]
+        if reason:
             outcome.quarantined.append(
                 Quarantined(document.source_file, reason, None, "gate", "gate_expectation", document.document_id)
             )
-            log.note(f"quarantined {pdf_dir / document.source_file}: {verdicts[document.document_id]}", error=True)
+            progress.note(f"quarantined {pdf_dir / document.source_file}: {reason}", error=True)
     outcome.documents = [d for d in outcome.documents if not verdicts[d.document_id]]
+    hashes = {file.name: file.sha256 for file in files}
     if archive_dir is not None:
-        _keep_or_fall_back(outcome, Archive(archive_dir), {names[p]: hashes[p] for p in paths}, log)
-    outcome.files = _file_statuses(outcome, {names[p]: hashes[p] for p in paths}, previous or {})
+        _keep_or_fall_back(outcome, Archive(archive_dir), hashes, progress)
+    outcome.files = _file_statuses(outcome, hashes, previous or {})
     write_seeds(out_dir, outcome.documents, outcome.quarantined, outcome.files)
     return outcome
 
 
-def _keep_or_fall_back(outcome: Outcome, archive: Archive, hashes: dict[str, str], log: Log) -> None:
+def _keep_or_fall_back(outcome: Outcome, archive: Archive, hashes: dict[str, str], progress: Progress) -> None:
     """Good documents become their path's last good edition; a path whose copy was refused publishes its last
     good edition instead, marked stale with the refusal's reason (disposition ``stale``)."""
     by_file: dict[str, list[Document]] = {}
@@ -266,7 +382,7 @@ def _keep_or_fall_back(outcome: Outcome, archive: Archive, hashes: dict[str, str
         published |= {d.document_id for d in stale}
         outcome.quarantined[number] = replace(refusal, disposition="stale")
         kept_stale.add(refusal.source_file)
-        log.note(f"kept stale {refusal.source_file}: its last good edition {last_good[0][:16]} stays published")
+        progress.note(f"kept stale {refusal.source_file}: its last good edition {last_good[0][:16]} stays published")
     archive.save()
 
 
@@ -285,18 +401,3 @@ def _file_statuses(outcome: Outcome, hashes: dict[str, str], previous: dict[str,
         files.append((name, sha, status))
     files += [(name, sha, "removed") for name, sha in previous.items() if name not in hashes]
     return sorted(files)
-
-
-def _gate(documents: list[Document], cache: Cache, reports_dir: Path) -> dict[str, str | None]:
-    """The quality gate's verdict per document (the failure, or None): cached ones are reused, the others
-    validated together and cached."""
-    hashes = {d.document_id: d.source_sha256 for d in documents}
-    entries = {d.document_id: cache.load(hashes[d.document_id]) or {} for d in documents}
-    unchecked = [d for d in documents if d.document_id not in entries[d.document_id].get("gate", {})]
-    failures = {failure.document_id: failure.reason for failure in validate(unchecked, reports_dir)}
-    for document in unchecked:  # one verdict per table of the file, in the file's entry
-        entry = cache.load(hashes[document.document_id]) or {}
-        entry.setdefault("gate", {})[document.document_id] = failures.get(document.document_id)
-        cache.store(hashes[document.document_id], entry)
-        entries[document.document_id] = entry
-    return {document_id: entry["gate"][document_id] for document_id, entry in entries.items()}

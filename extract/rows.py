@@ -19,6 +19,18 @@ from pdfplumber.page import Page
 from .columns import ColumnHeader
 from .locate import OTHER_TITLE, TITLE_LINE, UNIT_LINE, compact, is_furniture
 from .model import AMOUNT_COLUMNS, COLUMNS, TOTAL_COLUMN, ExtractionError, TableRow
+from .pdfobjects import Char, page_chars, page_edges
+from .tolerances import (
+    DEFAULT_CENTRED,
+    DEFAULT_EDGE_TOLERANCE,
+    DEFAULT_FURNITURE_GAP,
+    DEFAULT_INDENT,
+    DEFAULT_LEADING_FURNITURE_GAP,
+    DEFAULT_LINE_TOLERANCE,
+    DEFAULT_ROW_RULING_SHARE,
+    DEFAULT_RULING_MERGE,
+    DEFAULT_TITLE_SIZE_RATIO,
+)
 
 # An amount as books print it: 3,473.60 / 3473.6 / 12 / -5.00 (negative adjustments exist).
 AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
@@ -30,7 +42,7 @@ HEADER_ZONE_LINE = re.compile(r"^[（(]?续表?[)）]?$|^附?表[\d一二三四�
 class PagePiece:
     """The part of one row printed on one page: its cells, and the characters they were built from."""
 
-    cells: list[list[dict]] = field(default_factory=lambda: [[] for _ in COLUMNS])
+    cells: list[list[Char]] = field(default_factory=lambda: [[] for _ in COLUMNS])
 
     def texts(self) -> list[str]:
         return [cell_text(chars) for chars in self.cells]
@@ -47,23 +59,23 @@ class PageRows:
     pieces: list[PagePiece]
     continues_previous: bool
     table_chars: int
-    stray: list[dict]
+    stray: list[Char]
     ended: bool = False  # another table's title ends the table on this page
     next_title: str = ""
 
 
-def text_lines(chars: list[dict]) -> list[list[dict]]:
-    """Group characters into printed lines (same baseline within half a character), left to right."""
-    lines: list[list[dict]] = []
+def text_lines(chars: list[Char]) -> list[list[Char]]:
+    """Group characters into printed lines (tops within ``DEFAULT_LINE_TOLERANCE`` of a size), left to right."""
+    lines: list[list[Char]] = []
     for char in sorted(chars, key=lambda c: (c["top"], c["x0"])):
-        if lines and abs(char["top"] - lines[-1][0]["top"]) < char["size"] / 2:
+        if lines and abs(char["top"] - lines[-1][0]["top"]) < char["size"] * DEFAULT_LINE_TOLERANCE:
             lines[-1].append(char)
         else:
             lines.append([char])
     return [sorted(line, key=lambda c: c["x0"]) for line in lines]
 
 
-def cell_text(chars: list[dict]) -> str:
+def cell_text(chars: list[Char]) -> str:
     """A cell's text: its lines in reading order, joined without adding anything."""
     return "".join(c["text"] for line in text_lines(chars) for c in line)
 
@@ -71,25 +83,25 @@ def cell_text(chars: list[dict]) -> str:
 def _row_rulings(page: Page, header: ColumnHeader) -> list[float]:
     """y positions of horizontal rulings that span most of the table, below the column headers."""
     edges = sorted(
-        (e["top"], e["x0"], e["x1"]) for e in page.edges if e["orientation"] == "h" and e["top"] > header.bottom
+        (e["top"], e["x0"], e["x1"]) for e in page_edges(page) if e["orientation"] == "h" and e["top"] > header.bottom
     )
-    rulings: list[list[float]] = []  # [y, left, right] of edges within a point of each other
+    rulings: list[list[float]] = []  # [y, left, right] of edges within DEFAULT_RULING_MERGE of each other
     for y, x0, x1 in edges:
-        if rulings and y - rulings[-1][0] < 1.0:
+        if rulings and y - rulings[-1][0] < DEFAULT_RULING_MERGE:
             rulings[-1][1:] = [min(rulings[-1][1], x0), max(rulings[-1][2], x1)]
         else:
             rulings.append([y, x0, x1])
     if not rulings:
         return []
     widest = max(right - left for _, left, right in rulings)
-    return [y for y, left, right in rulings if right - left >= 0.6 * widest]
+    return [y for y, left, right in rulings if right - left >= DEFAULT_ROW_RULING_SHARE * widest]
 
 
-def _line_text(line: list[dict]) -> str:
+def _line_text(line: list[Char]) -> str:
     return "".join(c["text"] for c in line)
 
 
-def _page_furniture(chars: list[dict], department: str, leading: bool) -> set[int]:
+def _page_furniture(chars: list[Char], department: str, leading: bool) -> set[int]:
     """ids of the characters of page furniture: lines printed below the table (and, with ``leading``, above
     its first row) that are a page number in any common form, the book's running title or the department's
     name, set apart from the table by more than a line's height."""
@@ -98,21 +110,21 @@ def _page_furniture(chars: list[dict], department: str, leading: bool) -> set[in
     while lines:
         last = lines[-1]
         gap = last[0]["top"] - max(c["bottom"] for c in lines[-2]) if len(lines) >= 2 else float("inf")
-        if not (is_furniture(_line_text(last), department) and gap > last[0]["size"]):
+        if not (is_furniture(_line_text(last), department) and gap > last[0]["size"] * DEFAULT_FURNITURE_GAP):
             break
         furniture |= {id(c) for c in last}
         lines.pop()
     while leading and len(lines) >= 2:
         first, following = lines[0], lines[1]
         gap = following[0]["top"] - max(c["bottom"] for c in first)
-        if not (is_furniture(_line_text(first), department) and gap > first[0]["size"] / 2):
+        if not (is_furniture(_line_text(first), department) and gap > first[0]["size"] * DEFAULT_LEADING_FURNITURE_GAP):
             break
         furniture |= {id(c) for c in first}
         lines.pop(0)
     return furniture
 
 
-def header_zone_stray(chars: list[dict], department: str) -> list[dict]:
+def header_zone_stray(chars: list[Char], department: str) -> list[Char]:
     """Characters above the column header row that are not the title, the 部门名称/单位 block or furniture."""
     stray = []
     for line in text_lines(chars):
@@ -123,7 +135,7 @@ def header_zone_stray(chars: list[dict], department: str) -> list[dict]:
     return stray
 
 
-def _next_table_top(chars: list[dict], page_width: float) -> tuple[float, str]:
+def _next_table_top(chars: list[Char], page_width: float) -> tuple[float, str]:
     """Top of the title of another table starting below, and that title: a line set larger than the table's
     text, or a table title in any size printed alone on its line, centred on the page."""
     sizes = sorted(c["size"] for c in chars if c["text"].strip())
@@ -132,12 +144,12 @@ def _next_table_top(chars: list[dict], page_width: float) -> tuple[float, str]:
     body_size = sizes[len(sizes) // 2]
     for line in text_lines(chars):
         text = _line_text(line)
-        if max(c["size"] for c in line) > 1.25 * body_size:
-            return line[0]["top"] - 0.5, compact(text)
+        if max(c["size"] for c in line) > DEFAULT_TITLE_SIZE_RATIO * body_size:
+            return line[0]["top"] - DEFAULT_EDGE_TOLERANCE, compact(text)
         middle = (min(c["x0"] for c in line) + max(c["x1"] for c in line)) / 2
-        centred = abs(middle - page_width / 2) < 2 * line[0]["size"]
+        centred = abs(middle - page_width / 2) < DEFAULT_CENTRED * line[0]["size"]
         if centred and (OTHER_TITLE.match(compact(text)) or TITLE_LINE.match(compact(text))):
-            return line[0]["top"] - 0.5, compact(text)
+            return line[0]["top"] - DEFAULT_EDGE_TOLERANCE, compact(text)
     return float("inf"), ""
 
 
@@ -149,7 +161,7 @@ def page_rows(
     ``headerless``: the page prints no column header row; ``header`` is the table's from an earlier page,
     and every character must line up with its columns or the page is not the table's.
     """
-    below_header = [c for c in page.chars if c["top"] >= header.bottom - 0.5]
+    below_header = [c for c in page_chars(page) if c["top"] >= header.bottom - DEFAULT_EDGE_TOLERANCE]
     furniture = _page_furniture(below_header, department, leading=headerless)
     below_header = [c for c in below_header if id(c) not in furniture]
     table_end, next_title = _next_table_top(below_header, float(page.width))
@@ -162,7 +174,7 @@ def page_rows(
     else:
         total_x = header.bounds[TOTAL_COLUMN], header.bounds[TOTAL_COLUMN + 1]
         total_chars = [c for c in body if total_x[0] <= (c["x0"] + c["x1"]) / 2 < total_x[1] and c["text"].strip()]
-        starts = [line[0]["top"] - line[0]["size"] / 2 for line in text_lines(total_chars)]
+        starts = [line[0]["top"] - line[0]["size"] * DEFAULT_LINE_TOLERANCE for line in text_lines(total_chars)]
         end = float("inf")
 
     # Piece 0 holds text above the first row start: the end of a row begun on the previous page.
@@ -199,11 +211,14 @@ def _has_total(piece: PagePiece) -> bool:
     return any(c["text"].strip() for c in piece.cells[TOTAL_COLUMN])
 
 
-def _check_alignment(body: list[dict], header: ColumnHeader, page_number: int) -> None:
+def _check_alignment(body: list[Char], header: ColumnHeader, page_number: int) -> None:
     """On a page without its own column header, text must sit inside the table's columns, as rows do."""
     inner = header.bounds[1:-1]
     for char in body:
-        if char["text"].strip() and any(char["x0"] < edge - 0.5 and char["x1"] > edge + 0.5 for edge in inner):
+        crosses = (
+            char["x0"] < edge - DEFAULT_EDGE_TOLERANCE and char["x1"] > edge + DEFAULT_EDGE_TOLERANCE for edge in inner
+        )
+        if char["text"].strip() and any(crosses):
             raise ExtractionError(
                 f"text does not line up with the table's columns near '{char['text']}' (not a page of the table)",
                 page_number,
@@ -238,8 +253,7 @@ def classify(rows: list[TableRow]) -> None:
     positions = [row.name_x for row in body if row.name_x is not None]
     if positions:
         left, right = min(positions), max(positions)
-        size = 3.0  # points: an indent smaller than this is a rendering difference, not a level
-        if right - left > size:
+        if right - left > DEFAULT_INDENT:
             for row in body:
                 row.kind = "funding_unit" if row.name_x is None or row.name_x - left < (right - left) / 2 else "project"
             return

@@ -61,7 +61,9 @@ def _resolve(value: Any, budget: Budget) -> Any:
 
 
 def _name(value: Any) -> str:
-    return value.name if isinstance(value, PSLiteral) else str(value or "")
+    if isinstance(value, PSLiteral):  # pdfminer keeps a name it cannot decode as bytes
+        return value.name if isinstance(value.name, str) else value.name.decode("latin-1")
+    return str(value or "")
 
 
 def _pages(document: PDFDocument, budget: Budget) -> Iterator[dict]:

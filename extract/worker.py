@@ -98,7 +98,7 @@ def main(argv: list[str]) -> int:
         budget = Budget(**request["budget"]) if request.get("budget") else None
         _reset_peak()
         try:
-            message = {"entry": read_file(Path(request["path"]), budget)}
+            message: dict[str, object] = {"entry": read_file(Path(request["path"]), budget)}
         except MemoryError:
             message = {"memory_error": True}
         peak = _status("VmHWM")

@@ -93,7 +93,7 @@ class ChangedOnly:
         self.current: dict[str, str] = {}
         self.written: list[str] = []
 
-    def write(self, name: str, digest: str, writer: Callable[[Path], None]) -> bool:
+    def write(self, name: str, digest: str, writer: Callable[[Path], object]) -> bool:
         """Call ``writer(partial_path)`` and rename the result to ``name`` unless it is unchanged."""
         target = self.folder / name
         self.current[name] = digest

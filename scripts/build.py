@@ -39,9 +39,10 @@ from extract import __version__
 from extract.atomic import write_atomic
 from extract.cache import Cache, extractor_fingerprint
 from extract.config import int_setting, path_setting, setting
-from extract.dask_engine import Cluster, ClusterError
-from extract.limits import add_limit_arguments, limits_from
-from extract.pipeline import ManifestError, Outcome, Shard, run
+from extract.dask_engine import ClusterError
+from extract.limits import add_limit_arguments
+from extract.pipeline import ManifestError, Outcome, Shard, run, settings_from
+from extract.progress import Log
 from extract.seeds import FILE_STATUSES
 from scripts import analysts, build_summary, phases, write_feeds
 from scripts.lock import Busy, build_lock
@@ -240,16 +241,7 @@ def build(args: argparse.Namespace, warehouse: Path) -> int:
         print(f"pruned cache entries of another extractor version: {folder.name}")
     archive = Path(args.archive) if args.archive else args.cache / "archive"
     outcome = run(
-        args.pdf_dir,
-        args.raw_seeds,
-        args.reports,
-        args.cache,
-        args.jobs,
-        args.shard,
-        limits_from(args),
-        Cluster(args.scheduler) if args.scheduler else None,
-        archive_dir=archive,
-        previous=previous,
+        args.pdf_dir, args.raw_seeds, settings_from(args), archive_dir=archive, previous=previous, progress=Log()
     )
     print(outcome.summary())
     reason = None if args.allow_shrink else shrink_reason(outcome, published_documents, args.pdf_dir)
@@ -260,7 +252,7 @@ def build(args: argparse.Namespace, warehouse: Path) -> int:
     built_from, stamp = fingerprint(args.raw_seeds), read_stamp(warehouse)
     run_dir = PROJECT / RUNS_DIR / new_build_id(started)
     try:
-        if not args.full and up_to_date(published, stamp, built_from):
+        if not args.full and published is not None and up_to_date(published, stamp, built_from):
             print(f"{warehouse} is up to date: nothing new to build")
             build_id = published["build_id"]
             if not write_feeds.feeds_current(args.feeds, build_id):

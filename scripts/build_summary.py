@@ -74,7 +74,7 @@ def main(warehouse: Path, run_results: Path | None, raw_seeds: Path) -> int:
     try:
         with duckdb.connect(str(warehouse), read_only=True) as connection:
             for label, sql in COUNTS.items():
-                print(f"{label:>14}: {connection.execute(sql).fetchone()[0]}")
+                print(f"{label:>14}: {connection.execute(sql).fetchall()[0][0]}")
             for line in _changes(connection) + _held_back(connection):
                 print(line)
     except duckdb.Error as error:

@@ -17,6 +17,7 @@ import datetime
 import sys
 import unicodedata
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import TypedDict
 
@@ -157,7 +158,7 @@ def write_workbooks(warehouse: Path, excel_dir: Path, max_sheet_rows: int = DEFA
             sheets = split(read_sheets(connection, fiscal_year, department_name), max_sheet_rows)
             digest = content_hash([WORKBOOK_FORMAT, *((s["title"], s["columns"], s["rows"]) for s in sheets)])
             name = f"{file_stem(fiscal_year, department_name)}.xlsx"
-            outputs.write(name, digest, lambda path, sheets=sheets: write_workbook(sheets, path))
+            outputs.write(name, digest, partial(write_workbook, sheets))
     outputs.finish()
     print(f"excel: {len(outputs.written)} of {len(outputs.current)} workbooks written -> {excel_dir}")
     return outputs.written

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 from decimal import Decimal
+from functools import partial
 from html import escape
 from pathlib import Path
 
@@ -134,7 +135,7 @@ def department_page(connection: duckdb.DuckDBPyConnection, fiscal_year: int, dep
     labels = zh_labels()
     parameters = {"fiscal_year": fiscal_year, "department_name": department_name}
     summary_cursor = connection.execute(query("report_summary"), parameters)
-    summary = dict(zip([c[0] for c in summary_cursor.description], summary_cursor.fetchone(), strict=True))
+    summary = dict(zip([c[0] for c in summary_cursor.description], summary_cursor.fetchall()[0], strict=True))
     units = fetch(connection, "report_units", parameters)
     largest = fetch(connection, "report_largest_projects", parameters)
     changes = fetch(connection, "report_yoy_changes", parameters)
@@ -260,7 +261,7 @@ def write_report(warehouse: Path, reports: Path) -> list[str]:
         for item in department_years(connection):
             html, digest = department_page(connection, item["fiscal_year"], item["department_name"])
             name = f"{file_stem(item['fiscal_year'], item['department_name'])}.html"
-            outputs.write(name, digest, lambda path, html=html: path.write_text(html, encoding="utf-8"))
+            outputs.write(name, digest, partial(Path.write_text, data=html, encoding="utf-8"))
         cursor = connection.execute(query("report_summary"), {"fiscal_year": None, "department_name": None})
         columns = [column[0] for column in cursor.description]
         html, digest = index_page(cursor.fetchall(), columns)

@@ -117,7 +117,7 @@ def held_back_files(connection: duckdb.DuckDBPyConnection) -> int:
     """Files with a document held back by a document check in dbt (0 before such checks exist)."""
     try:
         sql = "select count(distinct source_file) from marts.mart_quarantine where disposition = 'held_back'"
-        return connection.execute(sql).fetchone()[0]
+        return connection.execute(sql).fetchall()[0][0]
     except duckdb.Error:
         return 0
 
@@ -129,7 +129,8 @@ def write_metadata(
     file being built, and checkpoint it so the file is complete by itself."""
     with duckdb.connect(str(building)) as connection:
         run = {**run, "files_held_back": held_back_files(connection)}
-        columns = ", ".join(f"{name} {'integer' if isinstance(run[name], int) else 'varchar'}" for name in run)
+        types = {name: "integer" if isinstance(value, int) else "varchar" for name, value in run.items()}
+        columns = ", ".join(f"{name} {kind}" for name, kind in types.items())
         connection.execute("create schema if not exists meta")
         connection.execute("drop table if exists meta.previous_documents")  # an incremental build's input only
         connection.execute(f"create or replace table meta.build_runs ({columns})")
@@ -140,7 +141,7 @@ def write_metadata(
             has_runs = connection.execute(
                 "select count(*) from duckdb_tables() where database_name = 'published' "
                 "and schema_name = 'meta' and table_name = 'build_runs'"
-            ).fetchone()[0]
+            ).fetchall()[0][0]
             if has_runs:
                 connection.execute("insert into meta.build_runs by name select * from published.meta.build_runs")
             connection.execute("detach published")
@@ -156,7 +157,7 @@ def write_metadata(
         connection.execute("comment on table meta.build_runs is 'One row per published jixiao build (newest last).'")
         connection.execute("comment on table meta.build_files is 'The files of this build and what happened to each.'")
         connection.execute("checkpoint")
-    return run  # type: ignore[return-value]
+    return run
 
 
 def history_dir(warehouse: Path) -> Path:

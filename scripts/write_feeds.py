@@ -45,15 +45,15 @@ def recorded_models(connection: duckdb.DuckDBPyConnection) -> tuple[str, list[tu
     """The build id and fed models the warehouse's latest build recorded."""
     row = connection.execute(
         "select build_id, fed_models from meta.build_runs order by built_at desc limit 1"
-    ).fetchone()
-    models = [tuple(item.split(".", 1)) for item in row[1].split(",") if item]
-    return row[0], models  # type: ignore[return-value]
+    ).fetchall()[0]
+    models = [(schema, name) for schema, name in (item.split(".", 1) for item in row[1].split(",") if item)]
+    return row[0], models
 
 
 def write_feed(connection: duckdb.DuckDBPyConnection, schema: str, model: str, folder: Path) -> int:
     relation = f'(select * from "{schema}"."{model}" order by all)'
     columns = [row[0] for row in connection.execute(f'describe "{schema}"."{model}"').fetchall()]
-    rows = connection.execute(f'select count(*) from "{schema}"."{model}"').fetchone()[0]
+    rows = connection.execute(f'select count(*) from "{schema}"."{model}"').fetchall()[0][0]
     target = folder / model
     if "fiscal_year" in columns and rows:
         connection.execute(f"copy {relation} to ? (format parquet, partition_by (fiscal_year))", [str(target)])
@@ -116,7 +116,7 @@ def main(warehouse: Path, manifest: Path | None, feeds_dir: Path) -> int:
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         has_meta = connection.execute(
             "select count(*) from duckdb_tables() where schema_name = 'meta' and table_name = 'build_runs'"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         build_id, models = recorded_models(connection) if has_meta else ("", [])
         if manifest is not None:
             models = fed_models(manifest)

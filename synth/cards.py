@@ -11,8 +11,6 @@ continued on the next page, two cards on a page). The tests compute their expect
 
 from __future__ import annotations
 
-import argparse
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +18,7 @@ from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
 
+from .command import seed_and_output
 from .grid import Cell, GridStyle, GridWriter
 
 DEFAULT_PROJECTS_PER_UNIT = 4  # the first projects of each unit: enough for every feature, fast to read
@@ -455,14 +454,10 @@ RENDERERS: dict[str, Callable[[dict, Path], Path]] = {
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("seed_json", type=Path)
-    parser.add_argument("out_dir", type=Path)
-    args = parser.parse_args()
-    seed = json.loads(args.seed_json.read_text(encoding="utf-8"))
-    args.out_dir.mkdir(parents=True, exist_ok=True)
+    seed, out_dir = seed_and_output(__doc__.splitlines()[0], "out_dir", "a folder for one book per format")
+    out_dir.mkdir(exist_ok=True)
     for name, render in RENDERERS.items():
-        print(f"wrote {render(seed, args.out_dir / f'{name}_{YEARS[name]}.pdf')}")
+        print(f"wrote {render(seed, out_dir / f'{name}_{YEARS[name]}.pdf')}")
 
 
 if __name__ == "__main__":

@@ -66,19 +66,23 @@ def run_dbt_build(raw_seeds: Path, warehouse: Path, work_dir: Path) -> subproces
     return run_dbt(["build", "--full-refresh"], raw_seeds, warehouse, work_dir)
 
 
-def run_dbt(arguments: list[str], raw_seeds: Path, warehouse: Path, work_dir: Path) -> subprocess.CompletedProcess:
+def run_dbt(
+    arguments: list[str], raw_seeds: Path, warehouse: Path, work_dir: Path, project: Path = REPO
+) -> subprocess.CompletedProcess:
+    """``dbt`` on the project, or on a copy of it (``project_copy``), into ``warehouse``, with its own target and
+    logs in ``work_dir``; ``raw_seeds`` must lie inside the project (raw_seeds_dir)."""
     env = {
         **os.environ,
-        "DBT_PROFILES_DIR": str(REPO),
+        "DBT_PROFILES_DIR": str(project),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
         "DO_NOT_TRACK": "1",
         "JIXIAO_WAREHOUSE": str(warehouse),
-        "JIXIAO_RAW_SEEDS": str(raw_seeds.relative_to(REPO)),
+        "JIXIAO_RAW_SEEDS": str(raw_seeds.relative_to(project)),
     }
     dbt = Path(sys.executable).with_name("dbt")
     command = [str(dbt), *arguments, "--target-path", str(work_dir / "target")]
     command += ["--log-path", str(work_dir / "logs")]
-    return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, check=False)
+    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, check=False)
 
 
 def build_warehouse(pdf_dir: Path, work_dir: Path) -> Path:
@@ -116,21 +120,3 @@ def project_copy(parent: Path) -> Path:
     for name in ("dbt_project.yml", "profiles.yml"):
         shutil.copy(REPO / name, project / name)
     return project
-
-
-def run_dbt_project(
-    project: Path, arguments: list[str], raw_seeds: Path, warehouse: Path, work_dir: Path
-) -> subprocess.CompletedProcess:
-    """``dbt`` on a project copy (project_copy); raw_seeds must lie inside it."""
-    env = {
-        **os.environ,
-        "DBT_PROFILES_DIR": str(project),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-        "DO_NOT_TRACK": "1",
-        "JIXIAO_WAREHOUSE": str(warehouse),
-        "JIXIAO_RAW_SEEDS": str(raw_seeds.relative_to(project)),
-    }
-    dbt = Path(sys.executable).with_name("dbt")
-    command = [str(dbt), *arguments, "--target-path", str(work_dir / "target")]
-    command += ["--log-path", str(work_dir / "logs")]
-    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, check=False)

@@ -500,18 +500,19 @@ def test_a_refused_copy_of_a_card_book_publishes_its_last_good_edition_with_its_
 ) -> None:
     """The nightly's fallback for a card book: its last good edition comes back from the archive with every
     indicator record and row field, marked stale, when the copy at its path is truncated."""
-    from extract.pipeline import run
+    from extract.pipeline import Settings, run
 
     cache_dir = runs[0].out_dir.parent / "cache"  # the card book's entry is there: read from the cache
     pdf_dir = tmp_path / "pdf"
     pdf_dir.mkdir()
     book = shutil.copy2(books["split_value_card"], pdf_dir / "cards.pdf")
     archive = tmp_path / "archive"
-    good = run(pdf_dir, tmp_path / "good", tmp_path / "reports", cache_dir, archive_dir=archive)
+    settings = Settings(reports_dir=tmp_path / "reports", cache_dir=cache_dir)
+    good = run(pdf_dir, tmp_path / "good", settings, archive_dir=archive)
     assert (good.cached, len(good.documents), good.quarantined) == (1, 1, [])
     data = Path(book).read_bytes()
     Path(book).write_bytes(data[: len(data) // 2])
-    stale = run(pdf_dir, tmp_path / "stale", tmp_path / "reports", cache_dir, archive_dir=archive)
+    stale = run(pdf_dir, tmp_path / "stale", settings, archive_dir=archive)
     [refused] = stale.quarantined
     assert (refused.reason_code, refused.disposition) == ("damaged_pdf", "stale"), refused
     [document] = stale.documents

@@ -22,7 +22,7 @@ import pytest
 from synth import anomalies
 from synth.big_book import big_book, raw_seed_rows
 from synth.budget_book import Layout, render_book
-from tests.helpers import REPO, SAMPLE_PDF, project_copy, run_dbt_project, run_extract
+from tests.helpers import REPO, SAMPLE_PDF, project_copy, run_dbt, run_extract
 
 SAMPLE = SAMPLE_PDF.name
 YUAN = "caihong_in_yuan_2024.pdf"
@@ -109,7 +109,7 @@ def isolation(tmp_path_factory: pytest.TempPathFactory, seed: dict) -> Iterator[
             handle.write("1,产出指标,output,16,数量指标,quantity (second list)\n")
 
         warehouse = work / "jixiao.duckdb"
-        built = run_dbt_project(project, ["build", "--full-refresh"], raw, warehouse, work)
+        built = run_dbt(["build", "--full-refresh"], raw, warehouse, work, project=project)
     finally:
         shutil.rmtree(parent)
     connection = duckdb.connect(str(warehouse), read_only=True)

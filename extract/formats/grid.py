@@ -17,6 +17,7 @@ from pdfplumber.page import Page
 
 from ..locate import PAGE_NUMBER, compact
 from ..model import ExtractionError
+from ..pdfobjects import Char, page_chars
 from ..rows import cell_text, text_lines
 
 # Lines printed outside the grids: the table's title (with a year), the unit / department line, a page number.
@@ -122,7 +123,7 @@ def _is_furniture(line: str) -> bool:
     )
 
 
-def _inside(char: dict, bbox: tuple[float, float, float, float]) -> bool:
+def _inside(char: Char, bbox: tuple[float, float, float, float]) -> bool:
     x = (char["x0"] + char["x1"]) / 2
     y = (char["top"] + char["bottom"]) / 2
     return bbox[0] <= x < bbox[2] and bbox[1] <= y < bbox[3]
@@ -132,7 +133,7 @@ def page_grids(page: Page, number: int, continuation: bool = False) -> PageGrids
     """Every grid of the page as rows, top to bottom. Raises ExtractionError for text outside every cell that
     is not page furniture. A ``continuation`` page (one that names no format, after a page that does) without
     any grid is not part of the table: None."""
-    chars = page.chars
+    chars = page_chars(page)
     result = PageGrids(number)
     tables = sorted(page.find_tables(), key=lambda t: t.bbox[1])
     if continuation and not tables:

@@ -5,7 +5,9 @@
 --   grand_total_mismatch     合计 ≠ the sum of the funding units beyond rounding (half the last digit per unit)
 --   unit_total_mismatch      a funding unit's amount ≠ the sum of its projects'
 --   row_total_mismatch       a row's 总计 ≠ 财政拨款 + 财政专户拨款 + 其他资金
---   unknown_indicator_code   a level-2 code (二级指标) not in seeds/reference/indicator_categories.csv
+--   unknown_indicator_code   a level-2 code (二级指标) not in seeds/reference/indicator_categories.csv, or a printed
+--                            category name (一级指标/二级指标 of the card formats) in neither that seed nor
+--                            seeds/reference/indicator_category_synonyms.csv (int_indicator_rows)
 --   indicators_not_numbered  a project's indicators are not numbered 1..n in printed order
 --   indicator_text_unparsed  characters of a 绩效指标 cell that are in no parsed indicator
 --   unknown_amount_unit      the printed 单位 is empty or not in seeds/reference/amount_units.csv
@@ -36,6 +38,12 @@ projects as (
 indicators as (
 
     select * from {{ ref('int_indicators_split') }}
+
+),
+
+all_indicators as (
+
+    select * from {{ ref('int_indicators') }}
 
 ),
 
@@ -89,21 +97,27 @@ totals_not_adding_up as (
 unknown_codes as (
 
     select
-        indicators.document_id,
+        all_indicators.document_id,
         'unknown_indicator_code' as reason_code,
-        projects.source_page as page_number,
+        coalesce(all_indicators.page_number, projects.source_page) as page_number,
         projects.table_row_number as row_number,
-        indicators.level2_code || '-' || indicators.printed_level2_name as subject,
-        indicators.level2_code as printed_value,
+        coalesce(
+            all_indicators.unknown_category_name,
+            all_indicators.level2_code || '-' || all_indicators.printed_level2_name
+        ) as subject,
+        coalesce(all_indicators.unknown_category_name, all_indicators.level2_code) as printed_value,
         cast(null as varchar) as computed_value,
-        'indicator ' || indicators.indicator_seq || ' of project ' || projects.project_name
-        || ': level-2 code ' || indicators.level2_code || ' is not in seeds/reference/indicator_categories.csv'
-            as reason
+        'indicator ' || all_indicators.indicator_seq || ' of project ' || projects.project_name || ': '
+        || coalesce(
+            'category name ' || all_indicators.unknown_category_name
+            || ' is not in seeds/reference/indicator_categories.csv or indicator_category_synonyms.csv',
+            'level-2 code ' || all_indicators.level2_code || ' is not in seeds/reference/indicator_categories.csv'
+        ) as reason
 
-    from indicators
-    inner join projects on indicators.project_id = projects.project_id
-    left join categories on indicators.level2_code = categories.level2_code
-    where categories.level2_code is null
+    from all_indicators
+    inner join projects on all_indicators.project_id = projects.project_id
+    left join categories on all_indicators.level2_code = categories.level2_code
+    where categories.level2_code is null or all_indicators.unknown_category_name is not null
 
 ),
 

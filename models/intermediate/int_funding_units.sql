@@ -1,29 +1,71 @@
+-- The funding unit (资金使用单位) rows, numbered in printed order. A unit row that prints no amount (the card
+-- formats print none: their reader writes a unit row before each run of cards of one 实施单位) takes the sums of
+-- its projects, marked is_total_printed = false; a printed amount is kept as printed.
+
+{%- set amount_columns = ['total_amount', 'fiscal_appropriation', 'special_account_funds', 'other_funds'] %}
+
 with
+
+table_rows as (
+
+    select * from {{ ref('int_table_rows_in_units') }}
+
+),
+
+projects as (
+
+    select * from {{ ref('int_projects') }}
+
+),
 
 unit_rows as (
 
-    select * from {{ ref('int_table_rows_in_units') }}
+    select
+        *,
+        coalesce(total_amount, fiscal_appropriation, special_account_funds, other_funds) is not null
+            as is_total_printed
+
+    from table_rows
     where row_kind = 'funding_unit'
+
+),
+
+project_sums as (
+
+    select
+        funding_unit_id,
+        sum(total_amount) as total_amount,
+        sum(fiscal_appropriation) as fiscal_appropriation,
+        sum(special_account_funds) as special_account_funds,
+        sum(other_funds) as other_funds
+
+    from projects
+    group by funding_unit_id
 
 ),
 
 final as (
 
     select
-        funding_unit_id,
-        document_id,
-        department_name,
-        fiscal_year,
-        unit_seq,
-        row_name as unit_name,
-        total_amount,
-        fiscal_appropriation,
-        special_account_funds,
-        other_funds,
-        page_start as source_page,
-        is_corrected
+        unit_rows.funding_unit_id,
+        unit_rows.document_id,
+        unit_rows.department_name,
+        unit_rows.fiscal_year,
+        unit_rows.unit_seq,
+        unit_rows.unit_name,
+        unit_rows.row_name as printed_unit_name,
+        {%- for column in amount_columns %}
+            case
+                when unit_rows.is_total_printed then unit_rows.{{ column }}
+                else cast(project_sums.{{ column }} as {{ amount_type() }})
+            end as {{ column }},
+        {%- endfor %}
+        unit_rows.is_total_printed,
+        unit_rows.page_start as source_page,
+        unit_rows.is_corrected
 
     from unit_rows
+    left join project_sums on unit_rows.funding_unit_id = project_sums.funding_unit_id
 
 )
 

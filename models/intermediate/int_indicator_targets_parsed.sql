@@ -1,11 +1,14 @@
 -- Every printed target (实施周期指标值 and 年度指标值) turned into typed values. The rules, in order,
--- are written out in _intermediate__models.yml; each form of the seed is a dbt unit test.
+-- are written out in _intermediate__models.yml; each form of the seed is a dbt unit test. A target printed
+-- without a value (a card printing one value per indicator has no period target) has no row. Where the format
+-- prints operator, value and unit in cells of their own and the value cell is a number or a date, the annual
+-- target's typed columns come from those cells, not from parsing the joined text.
 
 with
 
 indicators as (
 
-    select * from {{ ref('int_indicators_split') }}
+    select * from {{ ref('int_indicators') }}
 
 ),
 
@@ -120,7 +123,7 @@ classified as (
 
 ),
 
-final as (
+from_text as (
 
     select
         indicator_id,
@@ -135,6 +138,78 @@ final as (
         target_text as normalized_target
 
     from classified
+
+),
+
+cells as (
+
+    -- operator (≧/≥ as >=, 定性 as none), value (thousands separators dropped) and unit as the cells print them
+    select
+        indicator_id,
+        'annual' as target_type,
+        case translate(printed_target_operator, '≧≦＝＞＜', '≥≤=><')
+            when '≥' then '>='
+            when '≤' then '<='
+            when '>=' then '>='
+            when '<=' then '<='
+            when '=' then '='
+            when '>' then '>'
+            when '<' then '<'
+        end as cell_operator,
+        try_cast(replace(printed_target_value, ',', '') as decimal(18, 4)) as cell_number,
+        try_cast(printed_target_value as date) as cell_date,
+        printed_target_unit as cell_unit
+
+    from indicators
+    where printed_target_value is not null
+
+),
+
+typed_cells as (
+
+    -- a value cell that is no number nor date (达到95%以上, 按时发放) is read like a one-cell value
+    select * from cells
+    where cell_number is not null or cell_date is not null
+
+),
+
+from_cells as (
+
+    select
+        from_text.indicator_id,
+        from_text.target_type,
+        from_text.printed_target,
+        case
+            when cells.cell_date is not null then 'deadline'
+            when cells.cell_unit = '%' then 'percent'
+            when cells.cell_unit in ('元', '万元') then 'amount'
+            else 'quantity'
+        end as target_kind,
+        coalesce(cells.cell_operator, case when cells.cell_date is not null then '<=' else '=' end) as target_operator,
+        cells.cell_number as target_value,
+        case when cells.cell_date is null then cells.cell_unit end as target_unit,
+        cells.cell_date as deadline_date,
+        cast(null as varchar) as frequency_period,
+        from_text.normalized_target
+
+    from from_text
+    inner join typed_cells as cells
+        on
+            from_text.indicator_id = cells.indicator_id
+            and from_text.target_type = cells.target_type
+
+),
+
+final as (
+
+    select from_text.*
+    from from_text
+    anti join typed_cells as cells
+        on
+            from_text.indicator_id = cells.indicator_id
+            and from_text.target_type = cells.target_type
+    union all by name
+    select * from from_cells
 
 )
 

@@ -16,7 +16,7 @@ projects as (
 
 indicators as (
 
-    select * from {{ ref('int_indicators_split') }}
+    select * from {{ ref('int_indicators') }}
 
 ),
 

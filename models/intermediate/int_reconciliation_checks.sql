@@ -4,12 +4,49 @@
 --   total_equals_sum_of_units    合计 = the sum of the units, within rounding: half of the last printed digit
 --                                per addend (0.005 × the number of units for a 万元 book printed to 0.01)
 -- Empty amount cells count as 0. A check outside tolerance is a document check failure (int_document_checks).
+-- Only what is printed is checked: an amount column no row of the document prints (the period card prints 年度本级
+-- 预算金额 only, the indicator table 预算数 only) is no part of a check, a row that prints no amount (the unit row a
+-- card format's reader writes; int_funding_units sums its projects) is checked against nothing, and 总计 is
+-- checked against its sources only where the document prints one of them (a card's 年度资金总额 = 财政拨款 +
+-- 其他资金).
 
 with
 
-table_rows as (
+all_rows as (
 
     select * from {{ ref('int_table_rows_in_units') }}
+
+),
+
+printed_columns as (
+
+    select
+        document_id,
+        bool_or(total_amount is not null) as prints_total_amount,
+        bool_or(fiscal_appropriation is not null) as prints_fiscal_appropriation,
+        bool_or(special_account_funds is not null) as prints_special_account_funds,
+        bool_or(other_funds is not null) as prints_other_funds
+
+    from all_rows
+    group by document_id
+
+),
+
+table_rows as (
+
+    select
+        all_rows.*,
+        printed_columns.prints_total_amount,
+        printed_columns.prints_fiscal_appropriation,
+        printed_columns.prints_special_account_funds,
+        printed_columns.prints_other_funds
+
+    from all_rows
+    inner join printed_columns on all_rows.document_id = printed_columns.document_id
+    where
+        coalesce(
+            all_rows.total_amount, all_rows.fiscal_appropriation, all_rows.special_account_funds, all_rows.other_funds
+        ) is not null
 
 ),
 
@@ -24,10 +61,10 @@ amount_cells as (
             funding_unit_id,
             page_start,
             rounding_tolerance,
-            coalesce(total_amount, 0) as total_amount,
-            coalesce(fiscal_appropriation, 0) as fiscal_appropriation,
-            coalesce(special_account_funds, 0) as special_account_funds,
-            coalesce(other_funds, 0) as other_funds
+            case when prints_total_amount then coalesce(total_amount, 0) end as total_amount,
+            case when prints_fiscal_appropriation then coalesce(fiscal_appropriation, 0) end as fiscal_appropriation,
+            case when prints_special_account_funds then coalesce(special_account_funds, 0) end as special_account_funds,
+            case when prints_other_funds then coalesce(other_funds, 0) end as other_funds
 
         from table_rows
     )
@@ -53,6 +90,7 @@ row_checks as (
         0 as tolerance
 
     from table_rows
+    where prints_total_amount and (prints_fiscal_appropriation or prints_special_account_funds or prints_other_funds)
 
 ),
 

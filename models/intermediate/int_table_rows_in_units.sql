@@ -39,8 +39,11 @@ final as (
     select
         *,
         document_id || {{ id_part('-u', 'unit_seq', 2) }} as funding_unit_id,
-        max(row_name) filter (where row_kind = 'funding_unit') over (partition by document_id, unit_seq)
-            as unit_name
+        -- a unit code printed before the name ((433001001)…, 820001-…) is not part of it (kept in row_name)
+        regexp_replace(
+            max(row_name) filter (where row_kind = 'funding_unit') over (partition by document_id, unit_seq),
+            '^(\(\d{3,}\)|\d{3,}-)', ''
+        ) as unit_name
 
     from in_units
 

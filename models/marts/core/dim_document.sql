@@ -19,6 +19,27 @@ grand_totals as (
 
 ),
 
+funding_units as (
+
+    select * from {{ ref('int_funding_units') }}
+
+),
+
+-- a format that prints no 合计 row (the card formats): the document's totals are the sums of its units
+unit_sums as (
+
+    select
+        document_id,
+        sum(total_amount) as total_amount,
+        sum(fiscal_appropriation) as fiscal_appropriation,
+        sum(special_account_funds) as special_account_funds,
+        sum(other_funds) as other_funds
+
+    from funding_units
+    group by document_id
+
+),
+
 final as (
 
     select
@@ -29,10 +50,22 @@ final as (
         documents.fiscal_year_source,
         documents.table_title,
         documents.amount_unit,
-        grand_totals.total_amount,
-        grand_totals.fiscal_appropriation,
-        grand_totals.special_account_funds,
-        grand_totals.other_funds,
+        case
+            when grand_totals.document_id is not null then grand_totals.total_amount
+            else cast(unit_sums.total_amount as {{ amount_type() }})
+        end as total_amount,
+        case
+            when grand_totals.document_id is not null then grand_totals.fiscal_appropriation
+            else cast(unit_sums.fiscal_appropriation as {{ amount_type() }})
+        end as fiscal_appropriation,
+        case
+            when grand_totals.document_id is not null then grand_totals.special_account_funds
+            else cast(unit_sums.special_account_funds as {{ amount_type() }})
+        end as special_account_funds,
+        case
+            when grand_totals.document_id is not null then grand_totals.other_funds
+            else cast(unit_sums.other_funds as {{ amount_type() }})
+        end as other_funds,
         documents.page_count,
         documents.table_pages,
         documents.extractor_version,
@@ -45,11 +78,13 @@ final as (
         documents.table_format,
         documents.is_stale,
         documents.stale_reason,
-        documents.fiscal_year_conflict
+        documents.fiscal_year_conflict,
+        grand_totals.document_id is not null as is_total_printed
 
     from documents
     left join published on documents.document_id = published.document_id
     left join grand_totals on documents.document_id = grand_totals.document_id
+    left join unit_sums on documents.document_id = unit_sums.document_id
     -- a held-back current edition is not published (its reasons are in mart_quarantine)
     where not documents.is_current_edition or published.document_id is not null
 

@@ -2,7 +2,7 @@ with
 
 indicators as (
 
-    select * from {{ ref('int_indicators_split') }}
+    select * from {{ ref('int_indicators') }}
 
 ),
 
@@ -53,6 +53,7 @@ final as (
         indicators.level2_code,
         categories.level2_name,
         indicators.indicator_name,
+        -- one printed value per indicator (the card formats) is the annual target; period_target stays NULL
         indicators.period_target,
         indicators.annual_target,
 
@@ -79,7 +80,14 @@ final as (
             indicators.printed_level1_code != categories.level1_code,
             (indicators.printed_level1_code is null) != (categories.level1_code is null)
         ) as is_level1_code_repaired,
-        indicators.printed_indicator
+        indicators.printed_indicator,
+        indicators.weight,
+        indicators.direction,
+        indicators.printed_target_operator,
+        indicators.printed_target_value,
+        indicators.printed_target_unit,
+        indicators.performance_standard,
+        indicators.remark
 
     from indicators
     inner join published on indicators.document_id = published.document_id

@@ -18,7 +18,7 @@ indicator_counts as (
         project_id,
         count(*) as indicator_count
 
-    from {{ ref('int_indicators_split') }}
+    from {{ ref('int_indicators') }}
     group by project_id
 
 ),

@@ -42,7 +42,9 @@ indicator_flags as (
             values
             (
                 'qualitative_only',
-                indicators.period_target_kind = 'qualitative' and indicators.annual_target_kind = 'qualitative',
+                -- every printed target qualitative (a card prints the annual one only)
+                coalesce(indicators.period_target_kind, indicators.annual_target_kind) = 'qualitative'
+                and coalesce(indicators.annual_target_kind, indicators.period_target_kind) = 'qualitative',
                 indicators.annual_target
             ),
             (
@@ -80,7 +82,7 @@ indicator_flags as (
             (
                 'level1_code_mismatch',
                 indicators.is_level1_code_repaired,
-                'printed ' || indicators.printed_level1_code || '-' || indicators.printed_level1_name
+                'printed ' || coalesce(indicators.printed_level1_code || '-', '') || indicators.printed_level1_name
                 || ' with ' || indicators.level2_code || '-' || indicators.level2_name
             ),
             (

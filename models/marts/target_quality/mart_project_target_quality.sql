@@ -25,7 +25,8 @@ target_counts as (
     select
         project_id,
         count(*) as indicator_count,
-        2 * count(*) as target_count,
+        -- only printed targets count: a card printing one value per indicator has one target per indicator
+        count(period_target) + count(annual_target) as target_count,
         count(*) filter (where period_target_kind != 'qualitative')
         + count(*) filter (where annual_target_kind != 'qualitative') as quantified_target_count
 

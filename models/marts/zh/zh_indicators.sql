@@ -33,7 +33,7 @@ final as (
             'fiscal_year', 'department_name', 'unit_name', 'project_name', 'indicator_seq',
             'level1_name', 'level2_code', 'level2_name', 'indicator_name', 'period_target', 'annual_target',
             'annual_target_kind', 'annual_target_operator', 'annual_target_value', 'annual_target_unit',
-            'annual_deadline_date', 'indicator_id', 'project_id',
+            'annual_deadline_date', 'weight', 'direction', 'indicator_id', 'project_id',
         ]) }}
     from indicators_named
 

@@ -1,0 +1,55 @@
+"""pdfplumber's records of a page, typed by the fields this extractor reads.
+
+pdfplumber hands characters, words and edges out as plain dicts (``dict[str, Any]``); these ``TypedDict``s say
+which keys the layout code relies on, and the accessors below are the one place where a page's dicts become them.
+Coordinates are PDF points from the page's top-left corner (``top`` grows downwards).
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict, cast
+
+from pdfplumber.page import Page
+
+
+class Char(TypedDict):
+    """One printed character (``page.chars``)."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float  # the font size: the unit of the line and gap tolerances
+
+
+class Word(TypedDict):
+    """A run of characters without a gap (``page.extract_words()``)."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+
+class Edge(TypedDict):
+    """A ruling or a side of a rectangle (``page.edges``)."""
+
+    orientation: str  # "h" or "v"
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+
+def page_chars(page: Page) -> list[Char]:
+    return cast("list[Char]", page.chars)
+
+
+def page_words(page: Page) -> list[Word]:
+    return cast("list[Word]", page.extract_words(keep_blank_chars=False))
+
+
+def page_edges(page: Page) -> list[Edge]:
+    return cast("list[Edge]", page.edges)
