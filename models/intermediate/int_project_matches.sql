@@ -10,7 +10,8 @@
 --   similarity       score = name_weight × Jaro-Winkler of the names + goal_weight × Jaccard of the goals
 --                    + indicator_weight × Jaccard of the indicator names (vars project_match_*_weight:
 --                    0.5, 0.25, 0.25), at least var project_match_threshold (0.7), and each is the other's
---                    best remaining candidate
+--                    best remaining candidate; a goal or indicator list not printed on either side adds 0
+--                    (DuckDB's jaccard refuses an empty string)
 
 with
 
@@ -65,9 +66,9 @@ candidates as (
         {{ var('project_match_name_weight') }}
         * jaro_winkler_similarity(prior_project.project_name, next_project.project_name)
         + {{ var('project_match_goal_weight') }}
-        * jaccard(coalesce(prior_project.goal_text, ''), coalesce(next_project.goal_text, ''))
+        * coalesce(jaccard(nullif(prior_project.goal_text, ''), nullif(next_project.goal_text, '')), 0)
         + {{ var('project_match_indicator_weight') }}
-        * jaccard(coalesce(prior_project.indicator_names, ''), coalesce(next_project.indicator_names, ''))
+        * coalesce(jaccard(nullif(prior_project.indicator_names, ''), nullif(next_project.indicator_names, '')), 0)
             as similarity
 
     from year_pairs
