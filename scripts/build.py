@@ -114,10 +114,12 @@ def _die_with_parent() -> None:
     libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def dbt_env(warehouse: Path, raw_seeds: Path) -> dict[str, str]:
+def dbt_env(warehouse: Path, raw_seeds: Path, project: Path = PROJECT) -> dict[str, str]:
+    """The environment every dbt run gets (builds, tests, bench): no usage stats, this project's profile, the
+    warehouse file and the raw seeds folder (relative to the project, as dbt's seed paths must be)."""
     return {
         **os.environ,
-        "DBT_PROFILES_DIR": str(PROJECT),
+        "DBT_PROFILES_DIR": str(project),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
         "DO_NOT_TRACK": "1",
         "JIXIAO_WAREHOUSE": str(warehouse),
@@ -153,7 +155,7 @@ def recomputed(building: Path) -> int:
             "select count(*) from intermediate.int_documents_touched "
             "where document_id in (select document_id from raw.raw_documents)"
         )
-        return connection.execute(sql).fetchone()[0]
+        return int(connection.execute(sql).fetchall()[0][0])
 
 
 def dbt_build(building: Path, raw_seeds: Path, run_dir: Path, full: bool = True) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -11,6 +10,7 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+from scripts.build import dbt_env
 from synth.budget_book import indicator_text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -71,14 +71,7 @@ def run_dbt(
 ) -> subprocess.CompletedProcess:
     """``dbt`` on the project, or on a copy of it (``project_copy``), into ``warehouse``, with its own target and
     logs in ``work_dir``; ``raw_seeds`` must lie inside the project (raw_seeds_dir)."""
-    env = {
-        **os.environ,
-        "DBT_PROFILES_DIR": str(project),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-        "DO_NOT_TRACK": "1",
-        "JIXIAO_WAREHOUSE": str(warehouse),
-        "JIXIAO_RAW_SEEDS": str(raw_seeds.relative_to(project)),
-    }
+    env = dbt_env(warehouse, raw_seeds.relative_to(project), project)
     dbt = Path(sys.executable).with_name("dbt")
     command = [str(dbt), *arguments, "--target-path", str(work_dir / "target")]
     command += ["--log-path", str(work_dir / "logs")]
