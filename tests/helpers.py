@@ -78,6 +78,16 @@ def run_dbt(
     return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, check=False)
 
 
+def make_build_command(root: Path, pdf_dir: Path, raw: Path, *extra: str) -> list[str]:
+    """``make build`` as the tests run it (python -m scripts.build): a nightly's folders under ``root``
+    (warehouse/jixiao.duckdb, reports, feeds, cache), the books in ``pdf_dir``, raw seeds in ``raw`` (inside the
+    project, raw_seeds_dir); ``extra`` first, so it may name the command (feeds, rollback)."""
+    command = [sys.executable, "-m", "scripts.build", *extra, "--pdf-dir", str(pdf_dir)]
+    command += ["--warehouse", str(root / "warehouse" / "jixiao.duckdb"), "--raw-seeds", str(raw.relative_to(REPO))]
+    command += ["--reports", str(root / "reports"), "--feeds", str(root / "feeds"), "--cache", str(root / "cache")]
+    return command
+
+
 def build_warehouse(pdf_dir: Path, work_dir: Path) -> Path:
     """The whole pipeline into work_dir: extract, dbt build (target/ and logs/ there too), feeds.
     Returns the warehouse file; fails the test on any error."""

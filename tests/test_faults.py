@@ -22,7 +22,7 @@ from extract.atomic import write_atomic
 from extract.cache import Cache
 from synth.budget_book import render_book
 from synth.editions import next_year_edition
-from tests.helpers import REPO, SAMPLE_PDF, raw_seeds_dir
+from tests.helpers import REPO, SAMPLE_PDF, make_build_command, raw_seeds_dir
 
 HOOK_TIMEOUT = 600  # seconds a build may take to reach a phase on a loaded machine
 NEXT_YEAR = "synthetic_2025.pdf"
@@ -77,10 +77,7 @@ class Night:
         self.started: list[subprocess.Popen] = []
 
     def command(self, *extra: str) -> list[str]:
-        command = [sys.executable, "-m", "scripts.build", *extra, "--pdf-dir", str(self.pdf_dir)]
-        command += ["--warehouse", str(self.warehouse), "--raw-seeds", str(self.raw.relative_to(REPO))]
-        command += ["--reports", str(self.root / "reports"), "--feeds", str(self.feeds), "--cache", str(self.cache)]
-        return [*command, "-j", "1"]
+        return [*make_build_command(self.root, self.pdf_dir, self.raw, *extra), "-j", "1"]
 
     def env(self, pause: str = "") -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("JIXIAO_", "MAKE"))}

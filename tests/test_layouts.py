@@ -6,7 +6,6 @@ import csv
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,7 +20,7 @@ from extract.model import Document, ExtractionError
 from extract.pipeline import read_manifest
 from synth.budget_book import Layout, render_book, render_collected
 from synth.content import AMOUNT_KEYS, OTHER_DEPARTMENT, in_unit, in_yuan, many_units, other_department, sparse_cells
-from tests.helpers import REPO, SAMPLE_PDF, amount, expected_rows, raw_seeds_dir
+from tests.helpers import REPO, SAMPLE_PDF, amount, expected_rows, make_build_command, raw_seeds_dir
 
 VARIANTS = {
     "ruled-landscape": dict(layout=Layout()),
@@ -328,9 +327,7 @@ def layouts_build(tmp_path_factory: pytest.TempPathFactory, seed: dict) -> Itera
         render_book(book, pdf_dir / name, layout=CONTINUATIONS[continuation], inserted_page=inserted)
     contents = [seed, jinhua, hualin, nanyuan, caihong, fengyuan, schools]
     raw = raw_seeds_dir()
-    command = [sys.executable, "-m", "scripts.build", "--pdf-dir", str(pdf_dir)]
-    command += ["--warehouse", str(root / "warehouse" / "jixiao.duckdb"), "--raw-seeds", str(raw.relative_to(REPO))]
-    command += ["--reports", str(root / "reports"), "--feeds", str(root / "feeds"), "--cache", str(root / "cache")]
+    command = make_build_command(root, pdf_dir, raw)
     try:
         result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
     finally:

@@ -14,7 +14,7 @@ import pytest
 from extract.pipeline import Shard, pdf_files
 from synth.budget_book import render_book
 from synth.editions import next_year_edition
-from tests.helpers import REPO, SAMPLE_PDF, raw_seeds_dir
+from tests.helpers import REPO, SAMPLE_PDF, make_build_command, raw_seeds_dir
 
 
 class Nightly:
@@ -28,10 +28,7 @@ class Nightly:
         self.raw = raw_seeds_dir()
 
     def build(self, *extra: str) -> subprocess.CompletedProcess:
-        command = [sys.executable, "-m", "scripts.build", "--pdf-dir", str(self.pdf_dir)]
-        command += ["--warehouse", str(self.warehouse), "--raw-seeds", str(self.raw.relative_to(REPO))]
-        command += ["--reports", str(self.root / "reports"), "--feeds", str(self.root / "feeds")]
-        command += ["--cache", str(self.root / "cache"), *extra]
+        command = make_build_command(self.root, self.pdf_dir, self.raw, *extra)
         return subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
 
     def fingerprint(self) -> str:
