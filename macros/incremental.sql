@@ -1,27 +1,37 @@
 {#- Incremental nights (README "Scale"). scripts/build.py builds on a copy of the published warehouse and
-    snapshots the published documents into meta.previous_documents before dbt runs; raw_build_files says what
-    happened to each file since then. int_documents_touched and int_departments_touched turn that into the
-    documents and departments to recompute; a per-document model recomputes only the touched documents, a model
+    the on-run-start hook snapshots its documents into meta.previous_documents before the seeds reload.
+    int_documents_touched and int_departments_touched turn that into the documents and departments to recompute; a per-document model recomputes only the touched documents, a model
     comparing years only the touched departments, and each deletes the rows it recomputes (or that are gone)
     before they are inserted again. A full rebuild (--full-refresh) computes everything. -#}
 
-{#- The published build's documents (scripts/build.py writes them on an incremental build; the on-run-start hook
-    creates the table empty otherwise, so a dbt run by hand recomputes every document). -#}
-{% macro previous_documents() -%}
-    select
-        document_id,
-        source_file,
-        department_name,
-        fiscal_year
-    from meta.previous_documents
+{#- One document as an incremental night compares it (the select list over `relation`, an alias of
+    stg_extract__documents): its keys and a digest of its whole staged record, so a night recomputes a document
+    whose record appeared, disappeared or changed in any column (a new edition, a manifest edit of its year or
+    department, a stale flag). -#}
+{% macro document_record(relation) -%}
+    {{ relation }}.document_id,
+    {{ relation }}.source_file,
+    {{ relation }}.department_name,
+    {{ relation }}.fiscal_year,
+    md5(cast({{ relation }} as varchar)) as record_digest
 {%- endmacro %}
 
-{#- on-run-start: the table previous_documents() reads, empty unless scripts/build.py wrote it. -#}
-{% macro create_previous_documents() -%}
+{#- on-run-start: before the raw seeds are reloaded, the documents of the warehouse being built on (scripts/build.py
+    builds on a copy of the published one) are kept in meta.previous_documents, read through the staging model
+    that typed them; a new warehouse keeps an empty table, so every document counts as new. -#}
+{% macro snapshot_previous_documents() -%}
+    {%- set staged = adapter.get_relation(target.database, 'staging', 'stg_extract__documents') if execute else none -%}
     create schema if not exists meta;
-    create table if not exists meta.previous_documents (
-        document_id varchar, source_file varchar, department_name varchar, fiscal_year integer
-    )
+    {% if staged is not none -%}
+        create or replace table meta.previous_documents as
+        select {{ document_record('documents') }}
+        from {{ staged }} as documents
+    {%- else -%}
+        create or replace table meta.previous_documents (
+            document_id varchar, source_file varchar, department_name varchar, fiscal_year integer,
+            record_digest varchar
+        )
+    {%- endif %}
 {%- endmacro %}
 
 {#- `where <column> in (the touched documents)` on an incremental run of an incremental model; nothing otherwise. -#}

@@ -127,32 +127,16 @@ def dbt_env(warehouse: Path, raw_seeds: Path, project: Path = PROJECT) -> dict[s
     }
 
 
-# The published build's documents, as stg_extract__documents reads them, for int_documents_touched (the
-# department-years of removed or replaced documents). Taken from the copy before dbt reloads the raw seeds.
-PREVIOUS_DOCUMENTS = """
-    create or replace table meta.previous_documents as
-    select
-        document_id,
-        source_file,
-        trim(department_name) as department_name,
-        cast(nullif(trim(fiscal_year), '') as integer) as fiscal_year
-    from raw.raw_documents
-"""
-
-
 def copy_published(warehouse: Path, building: Path) -> None:
     """Start an incremental build from a private copy of the published warehouse (analysts keep reading it)."""
     shutil.copyfile(warehouse, building)
-    with duckdb.connect(str(building)) as connection:
-        connection.execute("create schema if not exists meta")
-        connection.execute(PREVIOUS_DOCUMENTS)
 
 
 def recomputed(building: Path) -> int:
     """How many of this run's documents an incremental night recomputed (int_documents_touched)."""
     with duckdb.connect(str(building), read_only=True) as connection:
         sql = (
-            "select count(*) from intermediate.int_documents_touched "
+            "select count(distinct document_id) from intermediate.int_documents_touched "
             "where document_id in (select document_id from raw.raw_documents)"
         )
         return int(connection.execute(sql).fetchall()[0][0])

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -13,7 +12,7 @@ import pytest
 
 from synth.budget_book import render_book
 from synth.editions import OTHER_DEPARTMENT, corrected_edition, next_year_edition, other_department_edition
-from tests.helpers import REPO, SAMPLE_PDF, raw_seeds_dir
+from tests.helpers import REPO, SAMPLE_PDF, make_build_command, raw_seeds_dir
 
 SAMPLE = SAMPLE_PDF.name
 NEXT_YEAR = "duobao_2025.pdf"
@@ -23,6 +22,8 @@ HEALTH_2025 = "a_health_2025.pdf"
 # Built by dbt but not a mart's content: what one night recomputes (by design not what a full build lists).
 NIGHT_ONLY = {"int_documents_touched", "int_departments_touched"}
 PER_DOCUMENT = ("int_table_rows_in_units", "int_indicators_split")
+MANIFEST_YEAR = 2026
+MANIFEST = f"file,fiscal_year\n{HEALTH_2025},{MANIFEST_YEAR}\n"
 
 
 class Nights:
@@ -37,10 +38,7 @@ class Nights:
         self.outputs: dict[str, str] = {}
 
     def build(self, night: str, *extra: str) -> subprocess.CompletedProcess:
-        command = [sys.executable, "-m", "scripts.build", "--pdf-dir", str(self.pdf_dir)]
-        command += ["--warehouse", str(self.warehouse), "--raw-seeds", str(self.raw.relative_to(REPO))]
-        command += ["--reports", str(self.root / "reports"), "--feeds", str(self.root / "feeds")]
-        command += ["--cache", str(self.root / "cache"), "-j", "2", *extra]
+        command = make_build_command(self.root, self.pdf_dir, self.raw, "-j", "2", *extra)
         result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
         self.outputs[night] = result.stdout + result.stderr
         return result
@@ -60,7 +58,8 @@ def _mode(output: str) -> str:
 @pytest.fixture(scope="module")
 def nights(tmp_path_factory: pytest.TempPathFactory, seed: dict) -> Nights:
     """Night 1 builds three books from nothing; then one change a night: a book added, a book replaced by its
-    corrected edition, a book removed, a re-download refused (the last good edition kept, stale); then FULL=1
+    corrected edition, a book removed, a manifest.csv edit of one book's year, a re-download refused (the last
+    good edition kept, stale); then FULL=1
     on the same final inputs. Copies of the warehouse after each night are kept."""
     run = Nights(tmp_path_factory.mktemp("incremental"))
     books = tmp_path_factory.mktemp("incremental_books")
@@ -77,6 +76,8 @@ def nights(tmp_path_factory: pytest.TempPathFactory, seed: dict) -> Nights:
         ("added", lambda: shutil.copy(books / HEALTH_2025, run.pdf_dir / HEALTH_2025), 0),
         ("corrected", lambda: shutil.copy(books / "corrected.pdf", run.pdf_dir / SAMPLE), 0),
         ("removed", lambda: (run.pdf_dir / HEALTH_2024).unlink(), 0),
+        # the file stays as it was; only its document's year changes (raw_build_files: unchanged)
+        ("manifest", lambda: (run.pdf_dir / "manifest.csv").write_text(MANIFEST, encoding="utf-8"), 0),
         ("stale", lambda: (run.pdf_dir / NEXT_YEAR).write_bytes((books / NEXT_YEAR).read_bytes()[:30000]), 1),
     ]
     try:
@@ -100,6 +101,8 @@ def test_each_night_says_how_it_was_built(nights: Nights) -> None:
     # the corrected edition replaces the 2024 sample: a new document of the same department-year
     assert modes["corrected"] == "incremental (on a copy of the published build): 1 of 4 documents recomputed"
     assert modes["removed"] == "incremental (on a copy of the published build): 0 of 3 documents recomputed"
+    # the manifest moves one document from 2025 to 2026: both department-years, one document
+    assert modes["manifest"] == "incremental (on a copy of the published build): 1 of 3 documents recomputed"
     assert modes["stale"] == "incremental (on a copy of the published build): 1 of 3 documents recomputed"
     assert modes["full"] == "full rebuild (FULL=1)"
     statuses = nights.outputs["stale"]
@@ -140,8 +143,14 @@ def test_incremental_nights_hold_what_a_full_rebuild_holds(nights: Nights) -> No
         documents = connection.execute(
             "select source_file, is_current_edition, is_stale from marts.dim_document order by all"
         ).fetchall()
-    # what the nights did reached the marts: corrected edition current, health 2024 gone, 2025 kept stale
+        years = connection.execute(
+            "select distinct documents.source_file, projects.fiscal_year from marts.fct_project_budget as projects "
+            "inner join marts.dim_document as documents using (document_id) order by all"
+        ).fetchall()
+    # what the nights did reached the marts: corrected edition current, health 2024 gone, 2025 kept stale, the
+    # health book's year as the manifest says
     assert documents == [(HEALTH_2025, True, False), (NEXT_YEAR, True, True), (SAMPLE, True, False)]
+    assert years == [(HEALTH_2025, MANIFEST_YEAR), (NEXT_YEAR, 2025), (SAMPLE, 2024)]
 
 
 def _rows_by_rowid(path: Path, table: str) -> dict[int, tuple]:

@@ -1,26 +1,22 @@
 -- The documents an incremental night recomputes (macros/incremental.sql): every document, published before or
--- now, of a department-year in which a file was added, changed, kept stale or removed since the published build
--- (raw_build_files), or in which a document appeared or disappeared. The whole department-year, because which
--- edition is current depends on all of its documents. On a full build every document is touched.
+-- now, of a department-year in which a document's record appeared, disappeared or changed since the published
+-- build (a file added, replaced, removed or kept stale; a manifest edit of a year or department; compared as
+-- record digests of stg_extract__documents). The whole department-year, because which edition is current depends
+-- on all of its documents. On a new warehouse every document is touched. A document whose year or department
+-- changed is listed under both, so both department-years and departments are recomputed.
 
 with
 
 documents as (
 
-    select * from {{ ref('stg_extract__documents') }}
-
-),
-
-build_files as (
-
-    select * from {{ ref('stg_extract__build_files') }}
-    where status in ('added', 'changed', 'stale', 'removed')
+    select {{ document_record('documents') }}
+    from {{ ref('stg_extract__documents') }} as documents
 
 ),
 
 previous_documents as (
 
-    {{ previous_documents() }}
+    select * from meta.previous_documents
 
 ),
 
@@ -30,9 +26,7 @@ touched_department_years as (
         department_name,
         fiscal_year
     from documents
-    where
-        source_file in (select source_file from build_files)
-        or document_id not in (select document_id from previous_documents)
+    where record_digest not in (select record_digest from previous_documents)
 
     union
 
@@ -40,9 +34,7 @@ touched_department_years as (
         department_name,
         fiscal_year
     from previous_documents
-    where
-        source_file in (select source_file from build_files)
-        or document_id not in (select document_id from documents)
+    where record_digest not in (select record_digest from documents)
 
 ),
 
