@@ -2,7 +2,7 @@
 -- formats print none: their reader writes a unit row before each run of cards of one 实施单位) takes the sums of
 -- its projects, marked is_total_printed = false; a printed amount is kept as printed.
 
-{%- set amount_columns = ['total_amount', 'fiscal_appropriation', 'special_account_funds', 'other_funds'] %}
+{%- set amount_columns = var('amount_columns') %}
 
 with
 
@@ -33,11 +33,10 @@ unit_rows as (
 project_sums as (
 
     select
-        funding_unit_id,
-        sum(total_amount) as total_amount,
-        sum(fiscal_appropriation) as fiscal_appropriation,
-        sum(special_account_funds) as special_account_funds,
-        sum(other_funds) as other_funds
+        {%- for column in amount_columns %}
+            sum({{ column }}) as {{ column }},
+        {%- endfor %}
+        funding_unit_id
 
     from projects
     group by funding_unit_id

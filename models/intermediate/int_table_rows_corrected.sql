@@ -3,7 +3,7 @@
 -- Amount scale). The rounding tolerance of each amount is half of its last printed digit, in 万元.
 
 {%- set text_columns = {'name': 'row_name', 'goal_text': 'goal_text', 'indicator_text': 'indicator_text'} %}
-{%- set amount_columns = ['total_amount', 'fiscal_appropriation', 'special_account_funds', 'other_funds'] %}
+{%- set amount_columns = var('amount_columns') %}
 
 with
 

@@ -29,11 +29,10 @@ funding_units as (
 unit_sums as (
 
     select
-        document_id,
-        sum(total_amount) as total_amount,
-        sum(fiscal_appropriation) as fiscal_appropriation,
-        sum(special_account_funds) as special_account_funds,
-        sum(other_funds) as other_funds
+        {%- for column in var('amount_columns') %}
+            sum({{ column }}) as {{ column }},
+        {%- endfor %}
+        document_id
 
     from funding_units
     group by document_id
@@ -50,22 +49,12 @@ final as (
         documents.fiscal_year_source,
         documents.table_title,
         documents.amount_unit,
-        case
-            when grand_totals.document_id is not null then grand_totals.total_amount
-            else cast(unit_sums.total_amount as {{ amount_type() }})
-        end as total_amount,
-        case
-            when grand_totals.document_id is not null then grand_totals.fiscal_appropriation
-            else cast(unit_sums.fiscal_appropriation as {{ amount_type() }})
-        end as fiscal_appropriation,
-        case
-            when grand_totals.document_id is not null then grand_totals.special_account_funds
-            else cast(unit_sums.special_account_funds as {{ amount_type() }})
-        end as special_account_funds,
-        case
-            when grand_totals.document_id is not null then grand_totals.other_funds
-            else cast(unit_sums.other_funds as {{ amount_type() }})
-        end as other_funds,
+        {%- for column in var('amount_columns') %}
+            case
+                when grand_totals.document_id is not null then grand_totals.{{ column }}
+                else cast(unit_sums.{{ column }} as {{ amount_type() }})
+            end as {{ column }},
+        {%- endfor %}
         documents.page_count,
         documents.table_pages,
         documents.extractor_version,

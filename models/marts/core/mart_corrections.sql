@@ -38,7 +38,7 @@ final as (
             when 'name' then table_rows.row_name
             when 'goal_text' then table_rows.goal_text
             when 'indicator_text' then table_rows.indicator_text
-            {%- for column in ['total_amount', 'fiscal_appropriation', 'special_account_funds', 'other_funds'] %}
+            {%- for column in var('amount_columns') %}
                 when '{{ column }}' then {{ amount_text('table_rows.' ~ column) }}
             {%- endfor %}
         end as printed_value,
