@@ -99,6 +99,10 @@ def build_warehouse(pdf_dir: Path, work_dir: Path) -> Path:
         built = run_dbt_build(raw, warehouse, work_dir)
         assert built.returncode == 0, built.stdout[-4000:]
         assert "ERROR=0" in built.stdout and "SKIP=0" in built.stdout
+        # the nightly leaves dbt's unit tests out (scripts.build.NIGHTLY_EXCLUDES): here they run
+        results = json.loads((work_dir / "target" / "run_results.json").read_text(encoding="utf-8"))["results"]
+        unit_tests = [r["status"] for r in results if r["unique_id"].startswith("unit_test.")]
+        assert unit_tests and set(unit_tests) == {"pass"}, unit_tests
     finally:
         shutil.rmtree(raw)
     feeds = str(work_dir / "feeds")

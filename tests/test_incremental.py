@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from scripts import build
 from synth.budget_book import render_book
 from synth.editions import OTHER_DEPARTMENT, corrected_edition, next_year_edition, other_department_edition
 from tests.helpers import REPO, SAMPLE_PDF, make_build_command, raw_seeds_dir
@@ -176,3 +177,14 @@ def test_a_night_rewrites_only_the_touched_documents_rows(nights: Nights, table:
     inserted = {rowid: row for rowid, row in after.items() if row[position] == added}
     assert kept == before
     assert inserted and min(inserted) > max(before)
+
+
+def test_a_changed_reference_seed_or_model_makes_the_next_night_a_full_rebuild() -> None:
+    """An incremental night recomputes only documents whose staged record changed, so a change of what the models
+    compute (a synonym added to a reference seed releases a held-back book) must rebuild everything."""
+    inputs = {path.relative_to(REPO).as_posix() for path in build._project_files(build.MODEL_INPUTS)}
+    for needed in ("seeds/reference/indicator_category_synonyms.csv", "models/intermediate/int_documents_touched.sql"):
+        assert needed in inputs
+    published = {"model_fingerprint": build.model_fingerprint()}
+    assert build.build_mode(False, published) is None
+    assert "changed since the published build" in str(build.build_mode(False, {"model_fingerprint": "older"}))
