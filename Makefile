@@ -21,6 +21,7 @@ export DO_NOT_TRACK := 1
 # For dbt run by hand from make's recipes (scripts/build.py sets its own per run).
 export JIXIAO_WAREHOUSE := $(WAREHOUSE)
 export JIXIAO_RAW_SEEDS := $(RAW_SEEDS)
+export JIXIAO_DBT_MEMORY := $(DBT_MEMORY)
 
 # Every setting, quoted, for the build script (which also checks RAW_SEEDS is relative to the project).
 BUILD_ARGS = --pdf-dir "$(PDF_DIR)" --warehouse "$(WAREHOUSE)" --raw-seeds "$(RAW_SEEDS)" \

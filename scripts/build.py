@@ -116,7 +116,8 @@ def _die_with_parent() -> None:
 
 def dbt_env(warehouse: Path, raw_seeds: Path, project: Path = PROJECT) -> dict[str, str]:
     """The environment every dbt run gets (builds, tests, bench): no usage stats, this project's profile, the
-    warehouse file and the raw seeds folder (relative to the project, as dbt's seed paths must be)."""
+    warehouse file, the raw seeds folder (relative to the project, as dbt's seed paths must be) and the memory
+    DuckDB may take (DBT_MEMORY)."""
     return {
         **os.environ,
         "DBT_PROFILES_DIR": str(project),
@@ -124,6 +125,7 @@ def dbt_env(warehouse: Path, raw_seeds: Path, project: Path = PROJECT) -> dict[s
         "DO_NOT_TRACK": "1",
         "JIXIAO_WAREHOUSE": str(warehouse),
         "JIXIAO_RAW_SEEDS": str(raw_seeds),
+        "JIXIAO_DBT_MEMORY": setting("DBT_MEMORY"),
     }
 
 

@@ -13,6 +13,12 @@
 --                    best remaining candidate; a goal or indicator list not printed on either side adds 0
 --                    (DuckDB's jaccard refuses an empty string)
 
+
+--
+-- Cost: the methods by name are joins on the name, and only the projects left unmatched by name are paired with
+-- every project of their unit's next year for the similarity; a unit printing the same projects every year costs
+-- one row per project, not one per pair of its projects.
+
 with
 
 projects as (
@@ -46,78 +52,73 @@ year_pairs as (
 
 ),
 
-candidates as (
+-- a project, and its unit in the year its successor would be printed in (the department's next loaded year)
+prior_projects as (
 
     select
-        prior_project.project_id as prior_project_id,
-        next_project.project_id,
-        prior_project.department_name as prior_department_name,
-        prior_project.unit_name as prior_unit_name,
-        year_pairs.prior_fiscal_year,
-        year_pairs.fiscal_year,
-        prior_project.project_name as prior_project_name,
-        next_project.project_name,
-        prior_project.name_occurrence as prior_name_occurrence,
-        next_project.name_occurrence,
-        prior_project.normalized_name as prior_normalized_name,
-        next_project.normalized_name,
-        prior_project.normalized_occurrence as prior_normalized_occurrence,
-        next_project.normalized_occurrence,
-        {{ var('project_match_name_weight') }}
-        * jaro_winkler_similarity(prior_project.project_name, next_project.project_name)
-        + {{ var('project_match_goal_weight') }}
-        * coalesce(jaccard(nullif(prior_project.goal_text, ''), nullif(next_project.goal_text, '')), 0)
-        + {{ var('project_match_indicator_weight') }}
-        * coalesce(jaccard(nullif(prior_project.indicator_names, ''), nullif(next_project.indicator_names, '')), 0)
-            as similarity
+        projects.*,
+        year_pairs.fiscal_year as next_fiscal_year,
+        row(projects.canonical_department_name, year_pairs.fiscal_year, projects.comparable_unit_name)
+            as successor_unit_year
 
-    from year_pairs
-    inner join projects as prior_project
+    from projects
+    inner join year_pairs
         on
-            year_pairs.canonical_department_name = prior_project.canonical_department_name
-            and year_pairs.prior_fiscal_year = prior_project.fiscal_year
-    inner join projects as next_project
-        on
-            year_pairs.canonical_department_name = next_project.canonical_department_name
-            and year_pairs.fiscal_year = next_project.fiscal_year
-            and prior_project.comparable_unit_name = next_project.comparable_unit_name
+            projects.canonical_department_name = year_pairs.canonical_department_name
+            and projects.fiscal_year = year_pairs.prior_fiscal_year
+
+),
+
+next_projects as (
+
+    select
+        *,
+        row(canonical_department_name, fiscal_year, comparable_unit_name) as unit_year
+
+    from projects
 
 ),
 
 curated as (
 
     select
-        candidates.prior_project_id,
-        candidates.project_id,
-        'curated' as match_method,
-        candidates.similarity
-    from candidates
+        prior_projects.project_id as prior_project_id,
+        next_projects.project_id,
+        'curated' as match_method
+
+    from prior_projects
     inner join mapping
         on
-            candidates.prior_department_name = mapping.department_name
-            and candidates.prior_unit_name = mapping.unit_name
-            and candidates.prior_fiscal_year = mapping.fiscal_year
-            and candidates.prior_project_name = mapping.project_name
-            and candidates.prior_name_occurrence = mapping.project_occurrence
-            and candidates.fiscal_year = mapping.next_fiscal_year
-            and candidates.project_name = mapping.next_project_name
-            and candidates.name_occurrence = mapping.next_project_occurrence
+            prior_projects.department_name = mapping.department_name
+            and prior_projects.unit_name = mapping.unit_name
+            and prior_projects.fiscal_year = mapping.fiscal_year
+            and prior_projects.project_name = mapping.project_name
+            and prior_projects.name_occurrence = mapping.project_occurrence
+            and prior_projects.next_fiscal_year = mapping.next_fiscal_year
+    inner join next_projects
+        on
+            prior_projects.successor_unit_year = next_projects.unit_year
+            and mapping.next_project_name = next_projects.project_name
+            and mapping.next_project_occurrence = next_projects.name_occurrence
 
 ),
 
 exact_name as (
 
     select
-        prior_project_id,
-        project_id,
-        'exact_name' as match_method,
-        similarity
-    from candidates
+        prior_projects.project_id as prior_project_id,
+        next_projects.project_id,
+        'exact_name' as match_method
+
+    from prior_projects
+    inner join next_projects
+        on
+            prior_projects.successor_unit_year = next_projects.unit_year
+            and prior_projects.project_name = next_projects.project_name
+            and prior_projects.name_occurrence = next_projects.name_occurrence
     where
-        prior_project_name = project_name
-        and prior_name_occurrence = name_occurrence
-        and prior_project_id not in (select prior_project_id from curated)
-        and project_id not in (select project_id from curated)
+        prior_projects.project_id not in (select prior_project_id from curated)
+        and next_projects.project_id not in (select project_id from curated)
 
 ),
 
@@ -132,16 +133,19 @@ matched_by_name as (
 normalized_name as (
 
     select
-        prior_project_id,
-        project_id,
-        'normalized_name' as match_method,
-        similarity
-    from candidates
+        prior_projects.project_id as prior_project_id,
+        next_projects.project_id,
+        'normalized_name' as match_method
+
+    from prior_projects
+    inner join next_projects
+        on
+            prior_projects.successor_unit_year = next_projects.unit_year
+            and prior_projects.normalized_name = next_projects.normalized_name
+            and prior_projects.normalized_occurrence = next_projects.normalized_occurrence
     where
-        prior_normalized_name = normalized_name
-        and prior_normalized_occurrence = normalized_occurrence
-        and prior_project_id not in (select prior_project_id from matched_by_name)
-        and project_id not in (select project_id from matched_by_name)
+        prior_projects.project_id not in (select prior_project_id from matched_by_name)
+        and next_projects.project_id not in (select project_id from matched_by_name)
 
 ),
 
@@ -150,6 +154,60 @@ matched_before_similarity as (
     select * from matched_by_name
     union all
     select * from normalized_name
+
+),
+
+-- the candidates for the similarity: the projects of a unit left unmatched by name, each with every unmatched
+-- project of the unit's next year
+similarity_candidates as (
+
+    select
+        prior_projects.project_id as prior_project_id,
+        next_projects.project_id
+
+    from prior_projects
+    inner join next_projects on prior_projects.successor_unit_year = next_projects.unit_year
+    where
+        prior_projects.project_id not in (select prior_project_id from matched_before_similarity)
+        and next_projects.project_id not in (select project_id from matched_before_similarity)
+
+),
+
+pairs_to_score as (
+
+    select
+        prior_project_id,
+        project_id,
+        match_method
+    from matched_before_similarity
+
+    union all
+
+    select
+        prior_project_id,
+        project_id,
+        null as match_method
+    from similarity_candidates
+
+),
+
+scored as (
+
+    select
+        pairs_to_score.prior_project_id,
+        pairs_to_score.project_id,
+        pairs_to_score.match_method,
+        {{ var('project_match_name_weight') }}
+        * jaro_winkler_similarity(prior_project.project_name, next_project.project_name)
+        + {{ var('project_match_goal_weight') }}
+        * coalesce(jaccard(nullif(prior_project.goal_text, ''), nullif(next_project.goal_text, '')), 0)
+        + {{ var('project_match_indicator_weight') }}
+        * coalesce(jaccard(nullif(prior_project.indicator_names, ''), nullif(next_project.indicator_names, '')), 0)
+            as similarity
+
+    from pairs_to_score
+    inner join projects as prior_project on pairs_to_score.prior_project_id = prior_project.project_id
+    inner join projects as next_project on pairs_to_score.project_id = next_project.project_id
 
 ),
 
@@ -162,11 +220,8 @@ similar_candidates as (
         row_number() over (partition by prior_project_id order by similarity desc, project_id asc) as rank_for_prior,
         row_number() over (partition by project_id order by similarity desc, prior_project_id asc) as rank_for_next
 
-    from candidates
-    where
-        similarity >= {{ var('project_match_threshold') }}
-        and prior_project_id not in (select prior_project_id from matched_before_similarity)
-        and project_id not in (select project_id from matched_before_similarity)
+    from scored
+    where match_method is null and similarity >= {{ var('project_match_threshold') }}
 
 ),
 
@@ -184,8 +239,16 @@ similar_names as (
 
 final as (
 
-    select * from matched_before_similarity
+    select
+        prior_project_id,
+        project_id,
+        match_method,
+        similarity
+    from scored
+    where match_method is not null
+
     union all
+
     select * from similar_names
 
 )

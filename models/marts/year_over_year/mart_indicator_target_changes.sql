@@ -26,6 +26,20 @@ projects as (
 
 ),
 
+-- the prior year's indicators under the id of the project they were matched to, so that every join below is
+-- keyed by project: joined by code and name alone, indicators printed alike in every book would multiply
+-- (materialized: DuckDB would otherwise reorder the joins and pair every book's indicators first)
+prior_indicators as materialized (
+
+    select
+        matches.project_id as matched_project_id,
+        indicators.*
+
+    from matches
+    inner join indicators on matches.prior_project_id = indicators.project_id
+
+),
+
 paired as (
 
     select
@@ -46,11 +60,10 @@ paired as (
         this_indicator.annual_target_value,
         this_indicator.annual_target_unit
 
-    from matches
-    inner join indicators as this_indicator on matches.project_id = this_indicator.project_id
-    inner join indicators as prior_indicator
+    from indicators as this_indicator
+    inner join prior_indicators as prior_indicator
         on
-            matches.prior_project_id = prior_indicator.project_id
+            this_indicator.project_id = prior_indicator.matched_project_id
             and this_indicator.level2_code = prior_indicator.level2_code
             and this_indicator.indicator_name = prior_indicator.indicator_name
             and this_indicator.name_occurrence = prior_indicator.name_occurrence
