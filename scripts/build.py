@@ -191,10 +191,19 @@ def up_to_date(published: dict | None, stamp: dict, built_from: str) -> bool:
     return stamped or published.get("project_fingerprint") == built_from
 
 
+def remove_building(building_glob: str, folder: Path) -> None:
+    """A building file and what DuckDB keeps beside it: its WAL and, once it spilled past DBT_MEMORY, its
+    ``<file>.tmp/`` folder (left behind when a build is killed)."""
+    for path in folder.glob(building_glob):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
 def clean_leftovers(warehouse: Path, feeds: Path) -> None:
     """What killed builds left (only run holding the lock, so none of it belongs to a live build)."""
-    for path in warehouse.parent.glob(f".{warehouse.name}.*.building*"):
-        path.unlink(missing_ok=True)
+    remove_building(f".{warehouse.name}.*.building*", warehouse.parent)
     for path in warehouse.parent.glob(f".{warehouse.name}.*.partial"):
         path.unlink(missing_ok=True)
     shutil.rmtree(PROJECT / RUNS_DIR, ignore_errors=True)
@@ -324,8 +333,7 @@ def publish(
         publish_warehouse(building, warehouse, build_id, args.keep)
         print(f"published {warehouse} (build {build_id})")
     finally:
-        for path in building.parent.glob(f"{building.name}*"):
-            path.unlink(missing_ok=True)
+        remove_building(f"{building.name}*", building.parent)
 
 
 def feeds(args: argparse.Namespace, warehouse: Path) -> int:
