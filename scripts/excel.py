@@ -13,7 +13,6 @@ only when the rows it shows changed (scripts.analysts.ChangedOnly).
 
 from __future__ import annotations
 
-import datetime
 import sys
 import unicodedata
 from decimal import Decimal
@@ -22,12 +21,8 @@ from pathlib import Path
 from typing import TypedDict
 
 import duckdb
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
+from scripts import xlsx
 from scripts.analysts import (
     ChangedOnly,
     command_line,
@@ -37,6 +32,7 @@ from scripts.analysts import (
     file_stem,
     query,
     safe_name,
+    shown_digests,
 )
 
 DEFAULT_MAX_SHEET_ROWS = 1_048_576  # Excel's limit, header row included
@@ -54,9 +50,6 @@ AMOUNT_COLUMNS = {
 }
 NUMBER_FORMATS = {"quantified_target_share": "0.0%", "change_pct": "0.00", "annual_target_value": "General"}
 AMOUNT_FORMAT = "#,##0.00"
-DATE_FORMAT = "yyyy-mm-dd"
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
 class Sheet(TypedDict):
@@ -102,63 +95,51 @@ def number_format(column: str) -> str | None:
     return NUMBER_FORMATS.get(column)
 
 
-def cell_value(value: object) -> object:
-    """What openpyxl stores: amounts as numbers (never text), lists as text."""
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, list | tuple):
-        return "、".join(map(str, value))
-    return value
-
-
 def write_workbook(sheets: list[Sheet], path: Path) -> None:
-    workbook = Workbook(write_only=True)
+    """One workbook: Chinese headers with the English mart column as their comment, widths fitted to the header
+    and the first rows, amounts as numbers in ``#,##0.00``."""
     names = english_names()
+    parts = []
     for sheet in sheets:
-        worksheet = workbook.create_sheet(sheet["title"])
-        english = [names.get(column, column) for column in sheet["columns"]]
-        formats = [number_format(column) for column in english]
         sample = sheet["rows"][:DEFAULT_WIDTH_SAMPLE_ROWS]
-        for index, column in enumerate(sheet["columns"], start=1):
-            widths = [display_width(column)] + [display_width(row[index - 1]) for row in sample if row[index - 1]]
+        columns = []
+        for index, header in enumerate(sheet["columns"]):
+            english = names.get(header, header)
+            widths = [display_width(header)] + [display_width(row[index]) for row in sample if row[index]]
             width = min(DEFAULT_MAX_COLUMN_WIDTH, max(widths) + 2)
-            worksheet.column_dimensions[get_column_letter(index)].width = width
-        worksheet.freeze_panes = "A2"
-        last = get_column_letter(len(sheet["columns"]))
-        worksheet.auto_filter.ref = f"A1:{last}{len(sheet['rows']) + 1}"
-        header = []
-        for column, name in zip(sheet["columns"], english, strict=True):
-            cell = WriteOnlyCell(worksheet, value=column)
-            cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-            cell.alignment = Alignment(vertical="center")
-            cell.comment = Comment(name, "jixiao", width=200, height=40)
-            header.append(cell)
-        worksheet.append(header)
-        for row in sheet["rows"]:
-            cells = []
-            for value, fmt in zip(row, formats, strict=True):
-                cell = WriteOnlyCell(worksheet, value=cell_value(value))
-                if fmt:
-                    cell.number_format = fmt
-                elif isinstance(value, datetime.date):
-                    cell.number_format = DATE_FORMAT
-                cells.append(cell)
-            worksheet.append(cells)
-    workbook.save(path)
+            columns.append(
+                xlsx.Column(header=header, comment=english, width=width, number_format=number_format(english))
+            )
+        parts.append(xlsx.Sheet(title=sheet["title"], columns=columns, rows=sheet["rows"]))
+    xlsx.write_workbook(parts, path)
+
+
+def write_department_year(
+    connection: duckdb.DuckDBPyConnection, fiscal_year: int, department_name: str | None, max_rows: int, path: Path
+) -> None:
+    write_workbook(split(read_sheets(connection, fiscal_year, department_name), max_rows), path)
 
 
 def write_workbooks(warehouse: Path, excel_dir: Path, max_sheet_rows: int = DEFAULT_MAX_SHEET_ROWS) -> list[str]:
     """Write every department-year's workbook and each year's all-department workbook whose rows changed;
-    returns the names of the files written."""
+    returns the names of the files written. What changed is found from hashes of the rows (one query per sheet
+    for the whole warehouse), so only the workbooks written read their rows."""
     outputs = ChangedOnly(excel_dir)
+    layout = [WORKBOOK_FORMAT, max_sheet_rows]
     with duckdb.connect(str(warehouse), read_only=True) as connection:
+        shown = shown_digests(connection, [name for _, name in SHEETS], "财年", "部门")
         pairs = [(item["fiscal_year"], item["department_name"]) for item in department_years(connection)]
-        years = sorted({year for year, _ in pairs})
-        for fiscal_year, department_name in [*pairs, *((year, None) for year in years)]:
-            sheets = split(read_sheets(connection, fiscal_year, department_name), max_sheet_rows)
-            digest = content_hash([WORKBOOK_FORMAT, *((s["title"], s["columns"], s["rows"]) for s in sheets)])
+        for fiscal_year, department_name in pairs:
+            digest = content_hash([*layout, shown.get((fiscal_year, department_name))])
             name = f"{file_stem(fiscal_year, department_name)}.xlsx"
-            outputs.write(name, digest, partial(write_workbook, sheets))
+            writer = partial(write_department_year, connection, fiscal_year, department_name, max_sheet_rows)
+            outputs.write(name, digest, writer)
+        for fiscal_year in sorted({year for year, _ in pairs}):
+            # a year's workbook shows the rows of every department of the year: their hashes, in a fixed order
+            departments = sorted((key[1], value) for key, value in shown.items() if key[0] == fiscal_year)
+            digest = content_hash([*layout, departments])
+            writer = partial(write_department_year, connection, fiscal_year, None, max_sheet_rows)
+            outputs.write(f"{file_stem(fiscal_year, None)}.xlsx", digest, writer)
     outputs.finish()
     print(f"excel: {len(outputs.written)} of {len(outputs.current)} workbooks written -> {excel_dir}")
     return outputs.written

@@ -20,8 +20,24 @@ from pathlib import Path
 
 import duckdb
 
-from scripts.analysts import ChangedOnly, command_line, content_hash, department_years, file_stem, query, zh_labels
+from scripts.analysts import (
+    ChangedOnly,
+    command_line,
+    content_hash,
+    department_years,
+    file_stem,
+    query,
+    shown_digests,
+    zh_labels,
+)
 
+PAGE_QUERIES = (
+    "report_summary",
+    "report_units",
+    "report_largest_projects",
+    "report_yoy_changes",
+    "report_flags_by_kind",
+)
 REPORT_FORMAT = "jixiao-report-2"  # part of every page's content hash: bump it when the layout below changes
 DEFAULT_CHART_WIDTH = 760
 DEFAULT_LABEL_WIDTH = 300
@@ -127,11 +143,12 @@ def kpis(items: list[tuple[str, str]]) -> str:
 
 
 def fetch(connection: duckdb.DuckDBPyConnection, name: str, parameters: dict) -> list[tuple]:
-    return connection.execute(query(name), parameters).fetchall()
+    """A report query's rows without the department-year each begins with."""
+    return [row[2:] for row in connection.execute(query(name), parameters).fetchall()]
 
 
-def department_page(connection: duckdb.DuckDBPyConnection, fiscal_year: int, department_name: str) -> tuple[str, str]:
-    """One department-year's page and the hash of the figures it shows."""
+def department_page(connection: duckdb.DuckDBPyConnection, fiscal_year: int, department_name: str) -> str:
+    """One department-year's page."""
     labels = zh_labels()
     parameters = {"fiscal_year": fiscal_year, "department_name": department_name}
     summary_cursor = connection.execute(query("report_summary"), parameters)
@@ -140,7 +157,6 @@ def department_page(connection: duckdb.DuckDBPyConnection, fiscal_year: int, dep
     largest = fetch(connection, "report_largest_projects", parameters)
     changes = fetch(connection, "report_yoy_changes", parameters)
     flags = fetch(connection, "report_flags_by_kind", parameters)
-    digest = content_hash([REPORT_FORMAT, sorted(summary.items()), units, largest, changes, flags])
 
     title = f"{department_name} {fiscal_year}年 项目支出绩效目标"
     body = [
@@ -210,7 +226,7 @@ def department_page(connection: duckdb.DuckDBPyConnection, fiscal_year: int, dep
         ).replace(".00<", "<"),
         table([labels["flag_code"], labels["flag_description_zh"], labels["flag_count"]], flags, set()),
     ]
-    return page(title, "\n".join(body)), digest
+    return page(title, "\n".join(body))
 
 
 def yoy_counts(item: dict) -> list[str]:
@@ -254,14 +270,20 @@ def index_page(summaries: list[tuple], columns: list[str]) -> tuple[str, str]:
     return page("项目支出绩效目标：全部部门和年度", body), digest
 
 
+def write_page(connection: duckdb.DuckDBPyConnection, fiscal_year: int, department_name: str, path: Path) -> None:
+    path.write_text(department_page(connection, fiscal_year, department_name), encoding="utf-8")
+
+
 def write_report(warehouse: Path, reports: Path) -> list[str]:
     """Write the index and every department-year page whose figures changed; returns the names written."""
     outputs = ChangedOnly(reports)
     with duckdb.connect(str(warehouse), read_only=True) as connection:
+        shown = shown_digests(connection, PAGE_QUERIES, "fiscal_year", "department_name")
         for item in department_years(connection):
-            html, digest = department_page(connection, item["fiscal_year"], item["department_name"])
-            name = f"{file_stem(item['fiscal_year'], item['department_name'])}.html"
-            outputs.write(name, digest, partial(Path.write_text, data=html, encoding="utf-8"))
+            year, department = item["fiscal_year"], item["department_name"]
+            digest = content_hash([REPORT_FORMAT, shown.get((year, department))])
+            name = f"{file_stem(year, department)}.html"
+            outputs.write(name, digest, partial(write_page, connection, year, department))
         cursor = connection.execute(query("report_summary"), {"fiscal_year": None, "department_name": None})
         columns = [column[0] for column in cursor.description]
         html, digest = index_page(cursor.fetchall(), columns)

@@ -261,6 +261,66 @@ def test_only_changed_department_years_are_rewritten(
     assert not list(tmp_path.glob(".*.partial"))
 
 
+IN_2025 = "where document_id in (select document_id from marts.dim_document where fiscal_year = 2025)"
+
+
+@pytest.mark.parametrize(
+    ("change", "report_page", "workbooks"),
+    [
+        pytest.param(
+            f"update marts.dim_funding_unit set unit_name = unit_name || '*' {IN_2025}", True, False, id="units"
+        ),
+        pytest.param(
+            f"update marts.fct_project_budget set project_name = project_name || '*' {IN_2025}",
+            True,
+            True,
+            id="projects",
+        ),
+        pytest.param(
+            "update marts.mart_project_yoy set unit_name = unit_name || '*' where fiscal_year = 2025",
+            True,
+            True,
+            id="yoy",
+        ),
+        pytest.param(
+            f"update marts.fct_indicator_quality_flag set flag_description_zh = flag_description_zh || '*' {IN_2025}",
+            True,
+            True,
+            id="flags",
+        ),
+        pytest.param(
+            f"update marts.fct_performance_indicator set indicator_name = indicator_name || '*' {IN_2025}",
+            False,
+            True,
+            id="indicators",
+        ),
+        pytest.param(
+            f"update marts.mart_document_target_quality set target_count = target_count + 1 {IN_2025}",
+            True,
+            False,
+            id="summary",
+        ),
+    ],
+)
+def test_whatever_a_file_shows_decides_whether_it_is_rewritten(
+    change: str, report_page: bool, workbooks: bool, multi_year_warehouse: Path, tmp_path: Path
+) -> None:
+    """Each query a page or a sheet shows feeds the hash that decides whether it is rewritten (the hashes are
+    computed in DuckDB, a query for all department-years at once): a change in any of them rewrites the 2025
+    department-year's files, and only those."""
+    changed = tmp_path / "changed.duckdb"
+    shutil.copy(multi_year_warehouse, changed)
+    with duckdb.connect(str(changed)) as connection:
+        assert connection.execute(change).fetchone()[0] > 0
+    excel.write_workbooks(multi_year_warehouse, tmp_path / "excel")
+    report.write_report(multi_year_warehouse, tmp_path / "report")
+    department = "广州市荔湾区人民政府多宝街道办事处"
+    pages = set(report.write_report(changed, tmp_path / "report")) - {"index.html"}
+    assert pages == ({f"2025_{department}.html"} if report_page else set())
+    written = set(excel.write_workbooks(changed, tmp_path / "excel"))
+    assert written == ({f"2025_{department}.xlsx", "2025_全部部门.xlsx"} if workbooks else set())
+
+
 def test_a_department_year_that_left_the_warehouse_loses_its_files(
     multi_year_warehouse: Path, sample_warehouse: Path, tmp_path: Path
 ) -> None:

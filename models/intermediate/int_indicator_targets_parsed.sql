@@ -9,6 +9,7 @@ with
 indicators as (
 
     select * from {{ ref('int_indicators') }}
+    {{ where_touched_documents() }}
 
 ),
 
@@ -17,6 +18,7 @@ targets as (
     unpivot (
         select
             indicator_id,
+            document_id,
             period_target,
             annual_target
         from indicators
@@ -31,6 +33,7 @@ normalized as (
     -- full-width digits and signs, ％, ≧/≥ and ≦/≤ are the same thing; white space carries nothing
     select
         indicator_id,
+        document_id,
         target_type,
         printed_target,
         replace(
@@ -127,6 +130,7 @@ from_text as (
 
     select
         indicator_id,
+        document_id,
         target_type,
         printed_target,
         target_kind,
@@ -177,6 +181,7 @@ from_cells as (
 
     select
         from_text.indicator_id,
+        from_text.document_id,
         from_text.target_type,
         from_text.printed_target,
         case
