@@ -64,17 +64,20 @@ def shown_digests(
     """A hash of the rows each query shows, per (fiscal year, department) in its columns ``year`` and
     ``department``: the queries run once for every department-year (their parameters NULL) and DuckDB reduces
     each department-year's rows to a count and a sum of row hashes, so finding what changed reads no row into
-    Python and costs a fraction of a second at 1,000 books. The query's text is part of the hash: its order and
-    columns are what the rows are shown in."""
+    Python and costs a fraction of a second at 1,000 books. A row's hash covers its values only, so each query's
+    text and its columns' names and types are part of the hash too (a renamed header, a decimal's scale).
+    The sum does not see order: rows that only swap places (tied on what the page sorts by) rewrite nothing."""
     parts: dict[tuple[int, str], list[object]] = {}
     everything = {"fiscal_year": None, "department_name": None}
     for name in names:
         text = query(name)
+        columns = connection.execute(f"select * from ({text}) limit 0", everything).description
+        shape = [name, text, [(column[0], str(column[1])) for column in columns]]
         digests = (
             f"with shown as ({text}) select {year}, {department}, count(*), sum(hash(shown)) from shown group by all"
         )
         for fiscal_year, department_name, count, total in connection.execute(digests, everything).fetchall():
-            parts.setdefault((fiscal_year, department_name), []).append((name, text, count, total))
+            parts.setdefault((fiscal_year, department_name), []).append((shape, count, total))
     return {key: content_hash(value) for key, value in parts.items()}
 
 

@@ -136,7 +136,7 @@ def write_workbooks(warehouse: Path, excel_dir: Path, max_sheet_rows: int = DEFA
             outputs.write(name, digest, writer)
         for fiscal_year in sorted({year for year, _ in pairs}):
             # a year's workbook shows the rows of every department of the year: their hashes, in a fixed order
-            departments = sorted((key[1], value) for key, value in shown.items() if key[0] == fiscal_year)
+            departments = sorted((key[1] or "", value) for key, value in shown.items() if key[0] == fiscal_year)
             digest = content_hash([*layout, departments])
             writer = partial(write_department_year, connection, fiscal_year, None, max_sheet_rows)
             outputs.write(f"{file_stem(fiscal_year, None)}.xlsx", digest, writer)

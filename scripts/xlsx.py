@@ -25,7 +25,9 @@ DATE_FORMAT = "yyyy-mm-dd"
 HEADER_FILL = "FFDDEBF7"
 EXCEL_EPOCH = datetime.date(1899, 12, 30)  # serial day 0 of Excel's 1900 date system, for dates after 1900-02-28
 EXCEL_EPOCH_TIME = datetime.datetime(1899, 12, 30)
-ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")  # \r too: XML would read it as \n
+EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")  # text that reads like Excel's escape is escaped itself
+ZIP64_CELLS = 10_000_000  # a sheet of more cells may pass 2 GiB of XML: only then its zip entry is written as ZIP64
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -48,8 +50,11 @@ class Sheet(TypedDict):
 
 
 def escape(text: str) -> str:
-    """Text as XML character data; a control character XML cannot hold is written as Excel's ``_xHHHH_``."""
+    """Text as XML character data; a control character XML cannot hold (and a carriage return, which XML reads
+    as a line feed) is written as Excel's ``_xHHHH_``, and text that already reads like one as ``_x005F_xHHHH_``."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if "_x" in text:
+        text = EXCEL_ESCAPE.sub(r"_x005F_\1", text)
     if ILLEGAL_XML.search(text):
         text = ILLEGAL_XML.sub(lambda match: f"_x{ord(match.group()):04X}_", text)
     return text
@@ -271,6 +276,7 @@ def write_workbook(sheets: Sequence[Sheet], path: Path, compress_level: int = DE
         archive.writestr("xl/styles.xml", styles_part(formats))
         for number, sheet in enumerate(sheets, start=1):
             styles = [2 + formats.index(c["number_format"]) if c["number_format"] else 0 for c in sheet["columns"]]
-            with archive.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True) as member:
+            large = len(sheet["rows"]) * len(sheet["columns"]) > ZIP64_CELLS  # Excel is wary of ZIP64 entries
+            with archive.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=large) as member:
                 for text in worksheet_part(sheet, styles, date_style):
                     member.write(text.encode())

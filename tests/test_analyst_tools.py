@@ -321,6 +321,25 @@ def test_whatever_a_file_shows_decides_whether_it_is_rewritten(
     assert written == ({f"2025_{department}.xlsx", "2025_全部部门.xlsx"} if workbooks else set())
 
 
+def test_a_renamed_column_rewrites_every_file_showing_it(multi_year_warehouse: Path, tmp_path: Path) -> None:
+    """Row hashes cover values only: the columns' names and types are hashed too, so a header renamed (a label of
+    var zh_column_labels) rewrites every workbook showing it, though no value changed."""
+    changed = tmp_path / "changed.duckdb"
+    shutil.copy(multi_year_warehouse, changed)
+    with duckdb.connect(str(changed)) as connection:
+        (definition,) = connection.execute(
+            "select sql from duckdb_views() where schema_name = 'marts_zh' and view_name = '项目'"
+        ).fetchone()
+        renamed = definition.replace('project_name AS "项目名称"', 'project_name AS "项目名"')
+        assert renamed != definition
+        connection.execute(renamed.replace("CREATE VIEW", "CREATE OR REPLACE VIEW", 1))
+    excel.write_workbooks(multi_year_warehouse, tmp_path / "excel")
+    report.write_report(multi_year_warehouse, tmp_path / "report")
+    assert len(excel.write_workbooks(changed, tmp_path / "excel")) == 4  # 项目 is in every workbook
+    assert openpyxl.load_workbook(tmp_path / "excel" / "2024_全部部门.xlsx")["项目"]["E1"].value == "项目名"
+    assert report.write_report(changed, tmp_path / "report") == []  # the report does not read marts_zh
+
+
 def test_a_department_year_that_left_the_warehouse_loses_its_files(
     multi_year_warehouse: Path, sample_warehouse: Path, tmp_path: Path
 ) -> None:
