@@ -38,7 +38,7 @@ from scripts.analysts import (
 DEFAULT_MAX_SHEET_ROWS = 1_048_576  # Excel's limit, header row included
 DEFAULT_MAX_COLUMN_WIDTH = 60
 DEFAULT_WIDTH_SAMPLE_ROWS = 2_000  # column widths are fitted to the header and this many rows
-WORKBOOK_FORMAT = "jixiao-xlsx-1"  # part of every content hash: bump it when the layout below changes
+WORKBOOK_FORMAT = "jixiao-xlsx-2"  # part of every content hash: bump it when the layout below (or xlsx.py) changes
 SHEETS = (("项目", "sheet_projects"), ("指标", "sheet_indicators"), ("质量", "sheet_quality"), ("同比", "sheet_yoy"))
 AMOUNT_COLUMNS = {
     "total_amount",
