@@ -27,7 +27,7 @@ EXCEL_EPOCH = datetime.date(1899, 12, 30)  # serial day 0 of Excel's 1900 date s
 EXCEL_EPOCH_TIME = datetime.datetime(1899, 12, 30)
 ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")  # \r too: XML would read it as \n
 EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")  # text that reads like Excel's escape is escaped itself
-ZIP64_CELLS = 10_000_000  # a sheet of more cells may pass 2 GiB of XML: only then its zip entry is written as ZIP64
+ZIP64_CELLS = 5_000_000  # more cells may pass 2 GiB of XML (430 bytes a cell): only such a sheet is ZIP64
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
