@@ -21,11 +21,14 @@ from typing import TypedDict
 import duckdb
 import yaml
 
+from scripts import phases
+
 PROJECT = Path(__file__).resolve().parents[1]
 QUERIES = PROJECT / "report" / "queries"
 DEFAULT_MAX_NAME_CHARS = 120  # file names stay well inside Windows' 260-character path limit
 ALL_DEPARTMENTS = "全部部门"
 MANIFEST_NAME = ".content-hashes.json"
+PARTIAL_SUFFIX = ".partial"  # a file being written beside its target, renamed over it when complete
 WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 
@@ -122,8 +125,9 @@ class ChangedOnly:
         self.current[name] = digest
         if self.previous.get(name) == digest and target.exists():
             return False
-        partial = target.with_name(f".{target.name}.partial")
+        partial = target.with_name(f".{target.name}{PARTIAL_SUFFIX}")
         writer(partial)
+        phases.pause_at("analysts")
         partial.replace(target)
         self.written.append(name)
         return True
@@ -131,9 +135,16 @@ class ChangedOnly:
     def finish(self) -> None:
         for name in set(self.previous) - set(self.current):
             (self.folder / name).unlink(missing_ok=True)
-        partial = self.manifest.with_name(f"{MANIFEST_NAME}.partial")
+        partial = self.manifest.with_name(f"{MANIFEST_NAME}{PARTIAL_SUFFIX}")
         partial.write_text(json.dumps(self.current, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
         partial.replace(self.manifest)
+
+
+def clean_leftovers(reports: Path) -> None:
+    """The partial files a killed writer left in the report's and the workbooks' folders (only called while
+    holding the build lock: a writer run by hand outside a build may be writing them)."""
+    for path in reports.rglob(f".*{PARTIAL_SUFFIX}"):
+        path.unlink(missing_ok=True)
 
 
 def write(warehouse: Path, reports: Path) -> None:

@@ -201,13 +201,14 @@ def remove_building(building_glob: str, folder: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def clean_leftovers(warehouse: Path, feeds: Path) -> None:
+def clean_leftovers(warehouse: Path, feeds: Path, reports: Path) -> None:
     """What killed builds left (only run holding the lock, so none of it belongs to a live build)."""
     remove_building(f".{warehouse.name}.*.building*", warehouse.parent)
     for path in warehouse.parent.glob(f".{warehouse.name}.*.partial"):
         path.unlink(missing_ok=True)
     shutil.rmtree(PROJECT / RUNS_DIR, ignore_errors=True)
     write_feeds.clean_leftovers(feeds)
+    analysts.clean_leftovers(reports)
 
 
 def refresh_feeds(warehouse: Path, feeds: Path) -> str:
@@ -233,7 +234,7 @@ def new_build_id(now: datetime) -> str:
 def build(args: argparse.Namespace, warehouse: Path) -> int:
     started = datetime.now(UTC)
     phases.pause_at("extract")
-    clean_leftovers(warehouse, args.feeds)
+    clean_leftovers(warehouse, args.feeds, args.reports)
     if not args.pdf_dir.is_dir():
         raise NotADirectoryError(f"PDF_DIR {args.pdf_dir} is not a folder (not mounted?); nothing was built")
     published = identify(warehouse)

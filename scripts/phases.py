@@ -14,7 +14,7 @@ from pathlib import Path
 
 from extract.atomic import write_atomic
 
-PHASES = ("waiting", "extract", "dbt", "publish", "feeds", "stamp")
+PHASES = ("waiting", "extract", "dbt", "publish", "feeds", "analysts", "stamp")
 POLL_SECONDS = 0.02
 
 

@@ -7,6 +7,7 @@ sleeping."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -16,6 +17,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pytest
 
 from extract.atomic import write_atomic
@@ -70,6 +72,7 @@ class Night:
         self.pdf_dir.mkdir(parents=True, exist_ok=True)
         self.warehouse = root / "warehouse" / "jixiao.duckdb"
         self.feeds = root / "feeds"
+        self.reports = root / "reports"
         self.cache = root / "cache"
         self.hook = root / "hook"
         self.hook.mkdir(exist_ok=True)
@@ -132,6 +135,7 @@ class Night:
             *self.warehouse.parent.glob("*.building*"),
             *self.feeds.parent.glob(f".{self.feeds.name}.*"),
             *(REPO / "build" / "runs").glob("*"),
+            *self.reports.rglob(".*.partial"),
         ]
 
 
@@ -201,6 +205,35 @@ def test_overlapping_builds_wait_or_name_the_running_one(two_books: Night, night
     assert "up to date: nothing new to build" in out.decode() and "Traceback" not in err.decode()
     assert counts(first.warehouse) == counts(two_books.warehouse)
     assert first.leftovers() == []
+
+
+def test_killed_while_writing_a_workbook_the_next_build_leaves_no_half_file(two_books: Night, night) -> None:
+    """Killed with a workbook written beside its target but not yet renamed over it: the warehouse is published.
+    A next build rewrites every file it still writes (the killed one never recorded its hashes); the half-done
+    file of a department-year that left in between (its book removed) is removed by the next build too."""
+    killed = night("analysts")
+    for book in two_books.pdf_dir.glob("*.pdf"):
+        shutil.copy(book, killed.pdf_dir)
+    killed.publish_copy_of(two_books)  # the reports are not copied: this build writes them all, 2024's first
+    process = killed.start("analysts")
+    pid = killed.reached("analysts", process)
+    os.kill(pid, signal.SIGKILL)
+    process.wait()
+    [half] = [path.name for path in killed.reports.rglob(".*.partial")]
+    assert half.startswith(".2024_"), half
+    assert counts(killed.warehouse) == counts(two_books.warehouse)
+
+    (killed.pdf_dir / SAMPLE_PDF.name).unlink()  # 2024 leaves: no build writes its files again
+    recovered = killed.build()
+    assert recovered.returncode == 0, recovered.stderr
+    assert errors(recovered) == []
+    assert killed.leftovers() == []
+    for folder in (killed.reports, killed.reports / "excel"):
+        written = json.loads((folder / ".content-hashes.json").read_text(encoding="utf-8"))
+        assert written and all(name.startswith(("2025_", "index")) for name in written)
+        assert sorted(p.name for p in folder.glob("*.*") if p.name != ".content-hashes.json") == sorted(written)
+    for workbook in (killed.reports / "excel").glob("*.xlsx"):
+        openpyxl.load_workbook(workbook)  # whole
 
 
 def test_kill_at_every_phase_then_the_next_build_recovers(two_books: Night, night, sample_warehouse: Path) -> None:
