@@ -38,11 +38,16 @@ class DepartmentYear(TypedDict):
 
 
 @cache
+def project_vars() -> dict:
+    """The dbt project's vars (dbt_project.yml): the workbooks and the report use the models' own constants."""
+    return yaml.safe_load((PROJECT / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
+
+
+@cache
 def zh_labels() -> dict[str, str]:
-    """English mart column → Chinese name, from var('zh_column_labels') in dbt_project.yml (the marts_zh views
-    are named by the same var, so a header, a label and a view column always agree)."""
-    project = yaml.safe_load((PROJECT / "dbt_project.yml").read_text(encoding="utf-8"))
-    return dict(project["vars"]["zh_column_labels"])
+    """English mart column → Chinese name, from var('zh_column_labels') (the marts_zh views are named by the
+    same var, so a header, a label and a view column always agree)."""
+    return dict(project_vars()["zh_column_labels"])
 
 
 @cache

@@ -30,6 +30,7 @@ from scripts.analysts import (
     department_years,
     english_names,
     file_stem,
+    project_vars,
     query,
     safe_name,
     shown_digests,
@@ -40,14 +41,7 @@ DEFAULT_MAX_COLUMN_WIDTH = 60
 DEFAULT_WIDTH_SAMPLE_ROWS = 2_000  # column widths are fitted to the header and this many rows
 WORKBOOK_FORMAT = "jixiao-xlsx-2"  # part of every content hash: bump it when the layout below (or xlsx.py) changes
 SHEETS = (("项目", "sheet_projects"), ("指标", "sheet_indicators"), ("质量", "sheet_quality"), ("同比", "sheet_yoy"))
-AMOUNT_COLUMNS = {
-    "total_amount",
-    "fiscal_appropriation",
-    "special_account_funds",
-    "other_funds",
-    "prior_total_amount",
-    "change_amount",
-}
+YOY_AMOUNT_COLUMNS = {"prior_total_amount", "change_amount"}  # 同比's amounts beside var('amount_columns')
 NUMBER_FORMATS = {"quantified_target_share": "0.0%", "change_pct": "0.00", "annual_target_value": "General"}
 AMOUNT_FORMAT = "#,##0.00"
 
@@ -90,7 +84,7 @@ def display_width(value: object) -> int:
 
 
 def number_format(column: str) -> str | None:
-    if column in AMOUNT_COLUMNS:
+    if column in YOY_AMOUNT_COLUMNS or column in project_vars()["amount_columns"]:
         return AMOUNT_FORMAT
     return NUMBER_FORMATS.get(column)
 
@@ -114,9 +108,10 @@ def write_workbook(sheets: list[Sheet], path: Path) -> None:
     xlsx.write_workbook(parts, path)
 
 
-def write_department_year(
+def write_workbook_of(
     connection: duckdb.DuckDBPyConnection, fiscal_year: int, department_name: str | None, max_rows: int, path: Path
 ) -> None:
+    """The workbook of a department-year (``department_name`` None: of every department of the year)."""
     write_workbook(split(read_sheets(connection, fiscal_year, department_name), max_rows), path)
 
 
@@ -132,13 +127,13 @@ def write_workbooks(warehouse: Path, excel_dir: Path, max_sheet_rows: int = DEFA
         for fiscal_year, department_name in pairs:
             digest = content_hash([*layout, shown.get((fiscal_year, department_name))])
             name = f"{file_stem(fiscal_year, department_name)}.xlsx"
-            writer = partial(write_department_year, connection, fiscal_year, department_name, max_sheet_rows)
+            writer = partial(write_workbook_of, connection, fiscal_year, department_name, max_sheet_rows)
             outputs.write(name, digest, writer)
         for fiscal_year in sorted({year for year, _ in pairs}):
             # a year's workbook shows the rows of every department of the year: their hashes, in a fixed order
             departments = sorted((key[1] or "", value) for key, value in shown.items() if key[0] == fiscal_year)
             digest = content_hash([*layout, departments])
-            writer = partial(write_department_year, connection, fiscal_year, None, max_sheet_rows)
+            writer = partial(write_workbook_of, connection, fiscal_year, None, max_sheet_rows)
             outputs.write(f"{file_stem(fiscal_year, None)}.xlsx", digest, writer)
     outputs.finish()
     print(f"excel: {len(outputs.written)} of {len(outputs.current)} workbooks written -> {excel_dir}")
