@@ -84,7 +84,7 @@ clean:
 # For analysts (README "For analysts"): the warehouse read-only in the DuckDB shell (duckdb-cli, a 1.x reader,
 # which opens it because it is written in v1.2.0 storage; `select * from 项目` works through the search path),
 # the Excel workbooks and the HTML report (make build writes both; these rewrite the changed ones only).
-.PHONY: shell excel report browser-deps
+.PHONY: shell excel report test-deps
 shell: $(VENV)/.installed
 	$(BIN)/duckdb -readonly -cmd "set search_path = 'marts,marts_zh'" "$(WAREHOUSE)"
 
@@ -95,12 +95,16 @@ report: $(VENV)/.installed
 	$(BIN)/python -m scripts.report "$(WAREHOUSE)" "$(REPORTS)"
 	@echo "report: $(REPORTS)/index.html"
 
-# The report's browser test needs headless Chromium and a CJK font: the distribution's packages, installed
-# here when missing (CI is a clean machine).
-browser-deps:
-	@if ! command -v chromium >/dev/null || ! fc-list :lang=zh | grep -q .; then \
-		$$(test "$$(id -u)" = 0 || echo sudo) apt-get update -qq && \
-		$$(test "$$(id -u)" = 0 || echo sudo) env DEBIAN_FRONTEND=noninteractive \
-			apt-get install -y -qq chromium fonts-noto-cjk; fi
+# What the tests need from the machine, the distribution's packages, installed here when missing (CI is a clean
+# machine): headless Chromium and a CJK font for the report's browser test; WenQuanYi Zen Hei, which the bench
+# corpus embeds, and Noto CJK, for the test that the fonts a machine has change nothing (the extractor needs none).
+# A user who is not root is told in one line what to install.
+TEST_PACKAGES := chromium fonts-noto-cjk fonts-wqy-zenhei
+test-deps:
+	@if ! command -v chromium >/dev/null || ! test -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc || \
+			! fc-list :lang=zh 2>/dev/null | grep -qi 'noto sans cjk'; then \
+		if test "$$(id -u)" != 0; then \
+			echo "make test needs the packages $(TEST_PACKAGES): as root, apt-get install $(TEST_PACKAGES)" >&2; exit 1; fi; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEST_PACKAGES); fi
 
-test: browser-deps
+test: test-deps

@@ -34,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: cores)")
     parser.add_argument("--shard", type=Shard.parse, help="i/n: extract only this deterministic share of the files")
     add_limit_arguments(parser)
+    parser.add_argument("--full", action="store_true", help="read every file whose cached entry is a refusal again")
     parser.add_argument("--scheduler", help="tcp://HOST:PORT: read the books as tasks on this Dask cluster")
     parser.add_argument(
         "--scheduler-timeout", type=float, default=DEFAULT_CONNECT_TIMEOUT, help="seconds to reach the scheduler"

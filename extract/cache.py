@@ -1,8 +1,13 @@
-"""Extraction results cached by the PDF's content hash and the extractor's version (and source).
+"""Extraction results cached by the PDF's content hash and the fingerprint of everything that produced them.
 
 A nightly run over a folder that did not change reads every result from here and extracts nothing.
 Entries are content-addressed, so several machines (``--shard``) can fill one cache without conflicts.
 An entry holds the document or the reason it was refused, and the quality gate's verdict once known.
+
+The rule (docs/architecture.md, "A file's cache entry"): an entry is valid exactly as long as what produced it.
+The fingerprint covers the extractor's files (its code and any data it reads: templates, fonts, models), the
+versions of the libraries it reads and checks with, and the gate's inputs; a refusal for time is never reused
+(``extract.limits.reusable``), and ``make build FULL=1`` reads every cached refusal again.
 """
 
 from __future__ import annotations
@@ -10,8 +15,12 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import sys
 from dataclasses import asdict
+from importlib.metadata import version
 from pathlib import Path
+
+from pypdfium2.version import PDFIUM_INFO
 
 from . import __version__
 from .archive import document_from_record
@@ -29,16 +38,33 @@ def content_hash(path: Path) -> str:
 
 
 EXTRACTOR_DIR = Path(__file__).resolve().parent
+# The libraries whose answers an entry holds: the PDF readers and the gate's validator (its verdicts are cached).
+READING_LIBRARIES = ("pdfplumber", "pdfminer.six", "pypdfium2", "great-expectations")
+
+
+def reading_versions() -> str:
+    """The Python, the reading libraries' versions and the pdfium build they load (pypdfium2 may load another)."""
+    libraries = [f"{name}=={version(name)}" for name in READING_LIBRARIES]
+    return ";".join(
+        [f"python=={sys.version_info.major}.{sys.version_info.minor}", *libraries, f"pdfium=={PDFIUM_INFO}"]
+    )
+
+
+def extractor_files() -> list[Path]:
+    """Every file of the extractor: its modules (the format readers in ``extract/formats/`` included) and any
+    data it reads beside them; not Python's byte code."""
+    files = (path for path in EXTRACTOR_DIR.rglob("*") if path.is_file() and "__pycache__" not in path.parts)
+    return sorted(files)
 
 
 def extractor_fingerprint() -> str:
-    """The extractor's version and a hash of its source (every module, the format readers in
-    ``extract/formats/`` included) and of what else the gate's cached verdicts depend on: any change to
-    either starts a fresh cache."""
+    """The extractor's version and a hash of its files, of the reading libraries' versions and of what else the
+    gate's cached verdicts depend on: any change to one starts a fresh cache."""
     digest = hashlib.sha256()
-    for source in sorted(EXTRACTOR_DIR.rglob("*.py")):
+    for source in extractor_files():
         digest.update(source.relative_to(EXTRACTOR_DIR).as_posix().encode())
         digest.update(source.read_bytes())
+    digest.update(reading_versions().encode())
     digest.update(gate_inputs())
     return f"v{__version__}-{digest.hexdigest()[:12]}"
 

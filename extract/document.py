@@ -26,11 +26,11 @@ from .locate import (
     file_name_year,
     header_block,
     page_kind,
-    page_texts,
     plan_tables,
     title_in,
 )
 from .model import Document, ExtractionError, TableRow
+from .page_text import page_texts
 from .pdfobjects import page_chars
 from .rows import cell_text, check_amounts, classify, header_zone_stray, page_rows, text_lines
 
@@ -315,9 +315,33 @@ def _read_packed(data: bytes, plans: list[TablePlan], page_count: int, texts: li
                     continue  # only mentioned (a section page, a sentence): not a table
                 results.append(_document(data, ordinal, table, page_count, texts))
             except ExtractionError as error:
+                if plan.why:  # what was seen, not its consequence: the page plan and the layout disagree
+                    error = ExtractionError(f"{plan.why}: {error.reason}", error.page, "unreadable_column_labels")
                 error.document_id = document_id(data) if ordinal == 1 else f"{document_id(data)}-t{ordinal}"
                 results.append(error)
-    return results
+    return _trust_no_fallback_table(results, plans)
+
+
+def _trust_no_fallback_table(results: list[TableResult], plans: list[TablePlan]) -> list[TableResult]:
+    """Plans made page by page because no page's text showed the column header (``TablePlan.why``): when one of
+    them cannot be read as a table of its own, the ones that could are most likely its first pages, so none is
+    published; each is refused saying what was seen."""
+    failed = [r for r in results if isinstance(r, ExtractionError) and r.code == "unreadable_column_labels"]
+    if not failed or not all(plan.why for plan in plans):
+        return results
+    pages = ", ".join(str(error.page) for error in failed)
+    trusted: list[TableResult] = []
+    for result in results:
+        if isinstance(result, Document):
+            first = result.table_pages[0]
+            why = next(plan.why for plan in plans if plan.pages[0] + 1 == first)
+            refused = ExtractionError(
+                f"{why}; the pages naming the table after it ({pages}) could not be", first, "unreadable_column_labels"
+            )
+            refused.document_id = result.document_id
+            result = refused
+        trusted.append(result)
+    return trusted
 
 
 def read_document(data: bytes) -> list[TableResult]:
@@ -326,7 +350,7 @@ def read_document(data: bytes) -> list[TableResult]:
     document id) while the file's other tables are read; a file with no readable table raises."""
     pdf = _open(data)
     try:
-        texts = page_texts(pdf)
+        texts = _guarded(lambda: page_texts(pdf, data))
         page_count = len(pdf)
     finally:
         pdf.close()

@@ -78,8 +78,8 @@ def format_size(size: int) -> str:
 
 
 def limit_refusal(code: str, reason: str, limit: float) -> dict:
-    """The cache entry of a file over a limit; ``limit`` is kept so that a later run with a higher limit
-    reads the file again instead of trusting the refusal (``reusable``)."""
+    """The cache entry of a file over a limit; ``limit`` is kept so that a later run with a higher memory limit
+    reads the file again instead of trusting the refusal (``reusable``; one for time is always read again)."""
     entry = entry_for(ExtractionError(reason, code=code, stage=LIMITS_STAGE))
     entry["refused"]["limit"] = limit
     return entry
@@ -93,11 +93,19 @@ def memory_refusal(limits: Limits) -> dict:
     return limit_refusal("memory_limit", f"needed more than {format_size(limits.file_memory)}", limits.file_memory)
 
 
-def reusable(entry: dict | None, limits: Limits) -> dict | None:
-    """A cached entry, unless it is a refusal for time or memory under a lower limit than today's."""
-    refused = (entry or {}).get("refused") or {}
-    allowed = {"timeout": limits.file_timeout, "memory_limit": limits.file_memory}.get(refused.get("code", ""))
-    if allowed is not None and refused.get("limit", 0) < allowed:
+def reusable(entry: dict | None, limits: Limits, *, retry_refusals: bool = False) -> dict | None:
+    """A cached entry, unless it is a refusal for time (a loaded machine is no property of the file: read again on
+    the next run), one for memory under a lower limit than today's, or any refusal when ``retry_refusals``
+    (``make build FULL=1``)."""
+    if entry is None:
+        return None
+    refusals = [entry.get("refused") or {}, *((table.get("refused") or {}) for table in entry.get("tables", []))]
+    if retry_refusals and any(refusals):
+        return None
+    refused = refusals[0]
+    if refused.get("code") == "timeout":
+        return None
+    if refused.get("code") == "memory_limit" and refused.get("limit", 0) < limits.file_memory:
         return None
     return entry
 

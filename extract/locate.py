@@ -1,8 +1,9 @@
 """Which pages hold the table, and what its header block and the book's cover say.
 
 A whole budget book has a dozen tables; only pages whose own title line *is* the
-项目支出绩效目标表 count. Candidate pages are found from pypdfium2's plain text, which costs next to
-nothing, so the expensive pdfplumber layout work is spent only on pages that may be the table.
+项目支出绩效目标表 count. Pages are classified from their plain text (``extract.page_text``: the same on every
+machine, and next to nothing for a book that embeds its fonts), so the expensive pdfplumber layout work is spent
+only on pages that may be the table.
 """
 
 from __future__ import annotations
@@ -10,9 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import pypdfium2 as pdfium
-
-from .model import LABELS, ExtractionError
+from .model import LABELS
 
 TITLE_KEYWORD = "项目支出绩效目标表"
 # The title line of the table, with spaces removed: an optional year, optional 含转移支付项目.
@@ -41,32 +40,6 @@ def compact(text: str) -> str:
     return "".join(text.split())
 
 
-def page_texts(pdf: pdfium.PdfDocument) -> list[str]:
-    """Every page's plain text (pypdfium2: next to nothing compared with layout analysis). A page pdfium cannot
-    load (a damaged page object) refuses the file, naming the page."""
-    texts = []
-    for index in range(len(pdf)):
-        try:
-            page = pdf[index]
-        except pdfium.PdfiumError as error:
-            raise ExtractionError(f"page {index + 1} cannot be read ({error})", index + 1, "damaged_pdf") from None
-        textpage = page.get_textpage()
-        texts.append(textpage.get_text_range())
-        textpage.close()
-        page.close()
-    return texts
-
-
-def candidate_pages(pdf: pdfium.PdfDocument) -> tuple[list[int], list[str]]:
-    """0-based indexes of pages that may hold the table's title, and every page's text.
-
-    A table of contents names the table on a line with leaders and a page number: not a candidate.
-    pdfplumber confirms the title line on the candidates from the characters' positions.
-    """
-    texts = page_texts(pdf)
-    return [i for i, text in enumerate(texts) if _may_hold_the_table(text)], texts
-
-
 def is_furniture(text: str, department: str = "") -> bool:
     """A page number, the book's running title, or the department's name (with or without a page number)."""
     line = compact(text)
@@ -80,10 +53,26 @@ def is_furniture(text: str, department: str = "") -> bool:
     return False
 
 
-def has_column_labels(text: str) -> bool:
-    """The page prints the table's column header row (labels may wrap: matched on the text without spaces)."""
+def missing_column_labels(text: str) -> list[str]:
+    """The column labels the page's text lacks, each as what was seen of it: ``财政专户拨 without 款`` where the
+    text holds the label's beginning only, else the label (labels may wrap: matched on the text without spaces)."""
     flat = compact(text).replace("(", "（").replace(")", "）")
-    return all(any(label in flat for label in labels) for labels in LABELS.values())
+    missing = []
+    for labels in LABELS.values():
+        if any(label in flat for label in labels):
+            continue
+        seen = max(
+            ((label[:n], label[n:]) for label in labels for n in range(2, len(label)) if label[:n] in flat),
+            key=lambda pair: len(pair[0]),
+            default=None,
+        )
+        missing.append(f"{seen[0]} without {seen[1]}" if seen else labels[0])
+    return missing
+
+
+def has_column_labels(text: str) -> bool:
+    """The page prints the table's column header row."""
+    return not missing_column_labels(text)
 
 
 @dataclass
@@ -99,6 +88,7 @@ class TablePlan:
     department: str | None
     opened: bool = False  # its 合计 row has been printed
     tail: list[int] = field(default_factory=list)
+    why: str = ""  # why the plan was made from what the text lacks (the fallback), for the refusal if it fails
 
 
 def page_kind(text: str) -> str:
@@ -155,8 +145,20 @@ def plan_tables(texts: list[str]) -> list[TablePlan]:
             if kind in ("plain", "mention") and len(current.tail) == len(pending) - 1:
                 current.tail = list(pending)
     if not plans:  # only mentioned, or a title over a header row that cannot be read: let the layout say which
-        plans = [TablePlan([index], None) for index, kind in enumerate(kinds) if kind == "mention"]
+        plans = [
+            TablePlan([index], None, why=_mention_why(texts[index]))
+            for index, kind in enumerate(kinds)
+            if kind == "mention"
+        ]
     return plans
+
+
+def _mention_why(text: str) -> str:
+    """Why a page naming the table became a table of its own: no page's text showed the column header."""
+    return (
+        f"the page names the table but its column labels could not be read from its text "
+        f"({'、'.join(missing_column_labels(text))}), so it was read as a table of its own"
+    )
 
 
 def _may_hold_the_table(text: str) -> bool:

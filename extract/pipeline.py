@@ -277,11 +277,12 @@ class Settings:
     shard: Shard | None = None
     limits: Limits = DEFAULT_LIMITS
     cluster: Cluster | None = None
+    retry_refusals: bool = False  # read every file whose cached entry is a refusal again (make build FULL=1)
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
     """The settings from a command line's options (``--reports``, ``--cache``, ``-j``, ``--shard``, the limits,
-    ``--scheduler``): ``python -m extract`` and ``make build`` share them."""
+    ``--scheduler``, ``--full``): ``python -m extract`` and ``make build`` share them."""
     timeout = getattr(args, "scheduler_timeout", DEFAULT_CONNECT_TIMEOUT)
     return Settings(
         reports_dir=args.reports,
@@ -290,6 +291,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         shard=args.shard,
         limits=limits_from(args),
         cluster=Cluster(args.scheduler, timeout) if args.scheduler else None,
+        retry_refusals=bool(getattr(args, "full", False)),
     )
 
 
@@ -310,7 +312,8 @@ def run(
     manifest = read_manifest(pdf_dir)
     cache = Cache(settings.cache_dir)
     files = find(pdf_dir, settings.shard)
-    loaded = {file: reusable(cache.load(file.sha256), settings.limits) for file in files}
+    retry = settings.retry_refusals
+    loaded = {file: reusable(cache.load(file.sha256), settings.limits, retry_refusals=retry) for file in files}
     entries = {file: entry for file, entry in loaded.items() if entry is not None}
     missing = [file for file in files if file not in entries]
     outcome = Outcome(cached=len(files) - len(missing), extracted=len(missing), found=len(files))

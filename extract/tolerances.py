@@ -14,6 +14,9 @@ DEFAULT_EDGE_TOLERANCE = 0.5
 # size: lines are set at least 1.2 sizes apart, and another font on the same line shifts a top far less than
 # half a size. A row's first line begins this share of a size above its top, for the same reason.
 DEFAULT_LINE_TOLERANCE = 0.5
+# In a page's plain text (``extract.page_text``), a gap wider than this share of a size between two characters of
+# a line is a space: letters and CJK characters are set closer (kerning, not a gap), words and cells further apart.
+DEFAULT_WORD_GAP = 0.3
 # Horizontal edges less than a point apart are one ruling (a cell's bottom border and the next cell's top one).
 DEFAULT_RULING_MERGE = 1.0
 # A ruling between rows spans at least this share of the widest ruling under the header; shorter ones underline a

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -127,3 +128,26 @@ def project_copy(parent: Path) -> Path:
     for name in ("dbt_project.yml", "profiles.yml"):
         shutil.copy(REPO / name, project / name)
     return project
+
+
+# The folders where pdfium (and fontconfig) look for a machine's fonts on Linux.
+FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", "/usr/share/X11/fonts")
+_HIDE_FONTS = r"""set -e
+keep=$(mktemp -d)
+mount --bind /usr/share/fonts "$keep"
+for folder in FOLDERS; do if [ -d "$folder" ]; then mount -t tmpfs none "$folder"; fi; done
+mkdir -p /usr/share/fonts/kept
+for font in KEPT; do
+    target=/usr/share/fonts/kept/$(basename "$font"); touch "$target"
+    mount --bind "$keep/${font#/usr/share/fonts/}" "$target"
+done
+exec "$@"
+"""
+
+
+def with_fonts(fonts: list[Path], command: list[str]) -> list[str]:
+    """``command`` run in a private mount namespace where the machine's font folders are empty but for ``fonts``
+    (files under /usr/share/fonts): as root, or mapped to root in a user namespace otherwise."""
+    script = _HIDE_FONTS.replace("FOLDERS", " ".join(FONT_FOLDERS)).replace("KEPT", " ".join(map(str, fonts)))
+    user = [] if os.geteuid() == 0 else ["--map-root-user"]
+    return ["unshare", "--mount", *user, "sh", "-c", script, "with_fonts", *command]

@@ -152,14 +152,26 @@ def test_without_cheap_refusals_the_operating_system_stops_each_file(
     assert run["peak"] < FILE_MEMORY + MARGIN, format_size(run["peak"])
 
 
-def test_a_refusal_for_time_or_memory_is_retried_under_a_higher_limit() -> None:
-    refused = {"refused": {"reason": "took more than 10 s", "page": None, "code": "timeout", "stage": "limits"}}
-    refused["refused"]["limit"] = 10.0
-    assert reusable(refused, Limits(file_timeout=10.0)) is refused
-    assert reusable(refused, Limits(file_timeout=5.0)) is refused
-    assert reusable(refused, Limits(file_timeout=300.0)) is None
+def test_a_refusal_for_time_is_retried_and_one_for_memory_under_a_higher_limit() -> None:
+    """A loaded machine is no property of the file: a refusal for time is read again on the next run, whatever the
+    limit; one for memory only under a higher limit; with FULL=1 (``retry_refusals``) every refusal is."""
+    timeout = {"refused": {"reason": "took more than 10 s", "page": None, "code": "timeout", "stage": "limits"}}
+    timeout["refused"]["limit"] = 10.0
+    assert reusable(timeout, Limits(file_timeout=10.0)) is None
+    assert reusable(timeout, Limits(file_timeout=5.0)) is None
+    memory = {"refused": {"reason": "needed more", "page": None, "code": "memory_limit", "stage": "limits"}}
+    memory["refused"]["limit"] = 100 << 20
+    assert reusable(memory, Limits(file_memory=100 << 20)) is memory
+    assert reusable(memory, Limits(file_memory=50 << 20)) is memory
+    assert reusable(memory, Limits(file_memory=200 << 20)) is None
     other = {"refused": {"reason": "no table", "page": None, "code": "no_table", "stage": "read"}}
     assert reusable(other, Limits(file_timeout=300.0)) is other
+    assert reusable(other, Limits(), retry_refusals=True) is None
+    table = {"tables": [{"document": {}}, {"refused": {"reason": "no 合计", "code": "no_grand_total"}}]}
+    assert reusable(table, Limits()) is table
+    assert reusable(table, Limits(), retry_refusals=True) is None
+    read = {"tables": [{"document": {}}]}
+    assert reusable(read, Limits(), retry_refusals=True) is read
 
 
 def test_limits_are_set_from_make() -> None:

@@ -23,8 +23,8 @@ import pdfplumber
 import pypdfium2 as pdfium
 
 from ..locate import compact
-from ..locate import page_texts as pdf_page_texts
 from ..model import ExtractionError, FormatDocument, TableRow
+from ..page_text import page_texts as pdf_page_texts
 from . import indicator_table, packed, period_card, project_card, split_value_card
 from .grid import PageGrids, page_grids
 from .records import ReadTable
@@ -58,7 +58,7 @@ def _labels_in(module: ModuleType, text: str) -> tuple[tuple[str, ...], tuple[st
 
 
 def detect(page_text: str, page: int = 0) -> Detection:
-    """The format of one page from its plain text (pypdfium2's, which costs next to nothing)."""
+    """The format of one page from its plain text (``extract.page_text``)."""
     text = compact(page_text)
     other_table = any(
         OTHER_TITLE.match(compact(line)) and not any(w in compact(line) for w in PROJECT_TABLE_TITLES)
@@ -181,10 +181,10 @@ def _document(table: ReadTable, pages: list[PageGrids], digest: str, ordinal: in
 
 
 def page_texts(data: bytes) -> list[str]:
-    """Every page's plain text, what detection reads: ``extract.locate.page_texts`` of the file's bytes."""
+    """Every page's plain text, what detection reads: ``extract.page_text.page_texts`` of the file's bytes."""
     pdf = pdfium.PdfDocument(data)
     try:
-        return pdf_page_texts(pdf)
+        return pdf_page_texts(pdf, data)
     finally:
         pdf.close()
 
