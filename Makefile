@@ -81,7 +81,7 @@ sample: $(VENV)/.installed
 clean:
 	rm -rf target logs build warehouse "$(REPORTS)" "$(FEEDS)" bench/corpus
 
-# For analysts (README "For analysts"): the warehouse read-only in the DuckDB shell (duckdb-cli, a 1.x reader,
+# For analysts (docs/analysts.md): the warehouse read-only in the DuckDB shell (duckdb-cli, a 1.x reader,
 # which opens it because it is written in v1.2.0 storage; `select * from 项目` works through the search path),
 # the Excel workbooks and the HTML report (make build writes both; these rewrite the changed ones only).
 .PHONY: shell excel report test-deps

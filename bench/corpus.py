@@ -1,8 +1,9 @@
 """A synthetic corpus of budget books for the benchmark: each ~40 pages, 5-10 of them the target table.
 
 Every book is a different edition of the seed document (its own department, year and subset of
-projects, totals recomputed), typeset with an embedded TrueType font as real books are, inside a
-whole book: cover, contents, other dense tables before and after, a section page.
+projects, totals recomputed), typeset with an embedded TrueType font as real books are (or, for figure (n), in a
+font the PDF does not embed), inside a whole book: cover, contents, other dense tables before and after, a section
+page.
 """
 
 from __future__ import annotations
@@ -30,10 +31,11 @@ def edition(seed: dict, number: int) -> dict:
     return with_totals(book)
 
 
-def make_corpus(seed: dict, folder: Path, books: int) -> list[Path]:
-    """Write the books that are not there yet (the corpus is kept between runs) and return all paths."""
+def make_corpus(seed: dict, folder: Path, books: int, *, embedded: bool = True) -> list[Path]:
+    """Write the books that are not there yet (the corpus is kept between runs) and return all paths. ``embedded``
+    False: set in the built-in CID font STSong-Light, which is not embedded (as many reporting tools write)."""
     folder.mkdir(parents=True, exist_ok=True)
-    layout = Layout(font=embedded_font())
+    layout = Layout(font=embedded_font()) if embedded else Layout()
     paths = []
     for number in range(books):
         path = folder / f"synthetic_book_{number:04d}.pdf"

@@ -19,15 +19,20 @@ from __future__ import annotations
 
 import ctypes
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import LTChar, LTContainer
+from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
 
 from .model import ExtractionError
-from .pdfobjects import Char, page_chars
+from .pdfobjects import Char
 from .tolerances import DEFAULT_LINE_TOLERANCE, DEFAULT_WORD_GAP
 
 
@@ -115,17 +120,55 @@ def _pdfium_text(pdf: pdfium.PdfDocument, index: int) -> str | None:
         page.close()
 
 
+class _CharsOnly(PDFPageAggregator):
+    """pdfminer's page aggregator without the drawings: a page's text needs only its characters."""
+
+    def paint_path(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+    def render_image(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def _chars(items: Iterable[Any], height: float) -> Iterator[Char]:
+    """pdfminer's characters in content order (those of form XObjects where they are drawn), as ``Char``s."""
+    for item in items:
+        if isinstance(item, LTChar):
+            yield Char(
+                text=item.get_text(),
+                x0=item.x0,
+                x1=item.x1,
+                top=height - item.y1,
+                bottom=height - item.y0,
+                size=item.size,
+            )
+        elif isinstance(item, LTContainer):
+            yield from _chars(item, height)
+
+
+def _pdfminer_texts(data: bytes, indexes: set[int]) -> dict[int, str]:
+    """The pages' (0-based ``indexes``) text from pdfminer's characters, interpreting only those pages."""
+    document = PDFDocument(PDFParser(io.BytesIO(data)))
+    resources = PDFResourceManager(caching=True)
+    device = _CharsOnly(resources, laparams=None)
+    interpreter = PDFPageInterpreter(resources, device)
+    texts = {}
+    for index, page in enumerate(PDFPage.create_pages(document)):
+        if index in indexes:
+            interpreter.process_page(page)
+            layout = device.get_result()
+            texts[index] = content_order_text(list(_chars(layout, layout.y1)))
+        if len(texts) == len(indexes):
+            break
+    return texts
+
+
 def page_texts(pdf: pdfium.PdfDocument, data: bytes) -> list[str]:
     """Every page's plain text (``pdf`` opened from ``data``), from the engine whose answer does not depend on the
     machine for that page."""
     texts = [_pdfium_text(pdf, index) for index in range(len(pdf))]
-    unembedded = [index for index, text in enumerate(texts) if text is None]
+    unembedded = {index for index, text in enumerate(texts) if text is None}
     if unembedded:
-        with pdfplumber.open(io.BytesIO(data)) as plumber:
-            for index in unembedded:
-                page = plumber.pages[index]
-                try:
-                    texts[index] = content_order_text(page_chars(page))
-                finally:
-                    page.close()
+        for index, text in _pdfminer_texts(data, unembedded).items():
+            texts[index] = text
     return [text or "" for text in texts]

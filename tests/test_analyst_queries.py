@@ -1,6 +1,6 @@
-"""The README's queries for analysts answer their question on a warehouse of two departments over two years.
+"""The documented queries for analysts answer their question on a warehouse of two departments over two years.
 
-Each query is taken from README.md as written and run on the `departments_warehouse` (the 2024 sample, the
+Each query is taken from docs/analysts.md as written and run on the `departments_warehouse` (the 2024 sample, the
 synthetic 2025 edition, and both as a second department renamed between the years); its rows are compared with
 rows worked out here from the books' JSON (the seed and synth.editions), not with the query's own output.
 """
@@ -60,9 +60,9 @@ class Project(NamedTuple):
 
 
 def analyst_queries() -> dict[str, list[str]]:
-    """The SQL blocks of README's "For analysts" section, by the first words of the paragraph above each."""
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## For analysts", 1)[1].split("\n## ", 1)[0]
+    """The SQL blocks of docs/analysts.md's "Queries" section, by the first words of the paragraph above each."""
+    readme = (REPO / "docs" / "analysts.md").read_text(encoding="utf-8")
+    section = readme.split("## Queries", 1)[1].split("\n## ", 1)[0]
     found: dict[str, list[str]] = {}
     for block in re.finditer(r"```sql\n(.*?)```", section, flags=re.S):
         lead = section[: block.start()].strip().split("\n\n")[-1]
@@ -215,8 +215,8 @@ def test_feeds_per_year_and_department(
 
 
 def target_quality_queries() -> list[str]:
-    """The two queries of README's "Target quality" section."""
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    """The two queries of docs/analysts.md's "Target quality" section."""
+    readme = (REPO / "docs" / "analysts.md").read_text(encoding="utf-8")
     section = readme.split("## Target quality", 1)[1].split("\n## ", 1)[0]
     (block,) = re.findall(r"```sql\n(.*?)```", section, flags=re.S)
     return [query for query in block.split(";") if query.strip()]

@@ -16,10 +16,13 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
+from pypdfium2.version import PDFIUM_INFO
 
+from extract import cache
 from extract.gate import GATE_INPUTS
 from synth.budget_book import render_book
 from synth.editions import with_totals
@@ -88,3 +91,45 @@ def test_changing_the_grammar_changes_the_cached_verdict(checkout: Path) -> None
     again = extract(checkout)
     assert again.returncode == 0, again.stderr
     assert "1 documents (0 extracted, 1 from cache), 0 quarantined" in again.stdout, "the first verdict, cached"
+
+
+def test_full_reads_every_cached_refusal_again(checkout: Path) -> None:
+    """A refusal is cached like a document, but ``--full`` (``make build FULL=1``) reads the file again: the cause
+    may have been outside the file."""
+    folder = checkout / "refused"
+    folder.mkdir()
+    (folder / "not_a_book.pdf").write_text("a page of notes, not a PDF", encoding="utf-8")
+
+    def run(*options: str) -> subprocess.CompletedProcess:
+        arguments = ["refused", "raw-refused", "--reports", "reports", "--cache", "cache", "-j", "1", *options]
+        return in_checkout(checkout, "-m", "extract", *arguments)
+
+    assert "0 documents (1 extracted, 0 from cache), 1 quarantined" in run().stdout
+    cached = run()
+    assert "0 documents (0 extracted, 1 from cache), 1 quarantined" in cached.stdout
+    assert "not a PDF file (cached)" in cached.stderr
+    assert "0 documents (1 extracted, 0 from cache), 1 quarantined" in run("--full").stdout
+
+
+def test_the_fingerprint_covers_every_extractor_file_and_the_reading_libraries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A data file beside the code (a template, a font, a model) and each reading library's version are inputs of
+    every entry; the machine's fonts are not (nothing of the machine decides an entry: tests/test_machines.py)."""
+    source = tmp_path / "extract"
+    shutil.copytree(REPO / "extract", source, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "EXTRACTOR_DIR", source)
+    before = cache.extractor_fingerprint()
+    (source / "__pycache__").mkdir(exist_ok=True)
+    (source / "__pycache__" / "page_text.cpython-311.pyc").write_bytes(b"byte code")
+    assert cache.extractor_fingerprint() == before, "not Python's byte code"
+    (source / "templates").mkdir()
+    (source / "templates" / "national.yml").write_text("labels: [主管部门及代码]\n", encoding="utf-8")
+    with_template = cache.extractor_fingerprint()
+    assert with_template != before
+    versions = cache.reading_versions()
+    for library in ("pdfplumber", "pdfminer.six", "pypdfium2", "great-expectations"):
+        assert f"{library}=={version(library)}" in versions
+    assert f"pdfium=={PDFIUM_INFO}" in versions
+    monkeypatch.setattr(cache, "READING_LIBRARIES", (*cache.READING_LIBRARIES, "duckdb"))
+    assert cache.extractor_fingerprint() != with_template, "a library read with is an input"
