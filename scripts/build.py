@@ -4,23 +4,25 @@ One build at a time (scripts/lock.py): the whole run, extraction to stamp, holds
 build waits ``LOCK_WAIT`` seconds, then exits 1 naming the running one. Analysts query the warehouse while the
 nightly runs, so it is never built in place: dbt builds a uniquely named ``.<name>.<pid>-<random>.building``
 beside it with this run's own target folder (a copy of the published warehouse that dbt updates incrementally,
-or a new file for a full rebuild: ``FULL=1``, no published warehouse, or changed models; README "Scale"). The
-build metadata is written into it, and only the file this run built and checked is renamed over the published
-one (scripts/warehouse.py; the replaced one goes into ``.history/`` for ``make rollback``). Feeds are swapped
-in after it, and the stamp saying "up to date" (covering warehouse and feeds) is written last. Nothing is
-published when no PDF is found or more than half of the published documents would disappear, unless
+or a new file for a full rebuild: ``FULL=1``, no published warehouse, or changed models; docs/performance.md
+"Scale"). The build metadata is written into it, and only the file this run built and checked is renamed over
+the published one (scripts/warehouse.py; the replaced one goes into ``.history/`` for ``make rollback``). Feeds
+are swapped in after it, and the stamp saying "up to date" (covering warehouse and feeds) is written last.
+Nothing is published when no PDF is found or more than half of the published documents would disappear, unless
 ``ALLOW_SHRINK=1``.
 
 Exit codes: 0 published (or up to date) with every file; 1 published, but a file was refused, held back or kept
 stale, or another build is running; 2 nothing done: PDF_DIR is not a folder, manifest.csv is wrong, or WAREHOUSE
 is not a jixiao warehouse; 3 not published, the last good warehouse stays (dbt or a data test failed, the
-warehouse would shrink, or a writer holds it).
+warehouse would shrink, a writer holds it, or a folder the build writes is out of space: one line naming it, and
+what the cut-short write left is removed).
 """
 
 from __future__ import annotations
 
 import argparse
 import ctypes
+import errno
 import hashlib
 import json
 import os
@@ -30,6 +32,8 @@ import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -53,7 +57,7 @@ from scripts.warehouse import rollback as rollback_warehouse
 PROJECT = Path(__file__).resolve().parents[1]
 PROJECT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/dbt")
 # What the dbt models compute: when any of it changed since the published build, an incremental night could
-# mix old and new logic, so the build is a full rebuild (README "Scale").
+# mix old and new logic, so the build is a full rebuild (docs/performance.md "Scale").
 MODEL_INPUTS = ("models", "macros", "dbt_project.yml", "seeds/reference", "tests/dbt")
 RUNS_DIR = Path("build") / "runs"  # each run's own dbt target folder, relative to the project
 NOT_FINGERPRINTED = {"raw_build_files.csv"}  # statuses relative to the last build, not an input of the marts
@@ -64,6 +68,62 @@ BUSY = 1
 
 class NotPublished(Exception):
     """The build stops; the last good warehouse stays (one line)."""
+
+
+class NoSpace(Exception):
+    """A folder the build writes has too little space: one line naming it instead of a traceback (exit 3)."""
+
+    def __init__(self, folder: Path, detail: str, published: bool = False) -> None:
+        state = (
+            "the warehouse is published, the next build writes what is missing"
+            if published
+            else "not published, the last good warehouse stays"
+        )
+        super().__init__(f"not enough space in {folder}: {detail}; {state}")
+
+
+MIB = 1 << 20
+FULL_DISK = (errno.ENOSPC, errno.EDQUOT)
+
+
+def check_space(folder: Path, needed: int, what: str) -> None:
+    """The one rule for space a build can know before writing: ``needed`` bytes must be free in ``folder``, so
+    a disk too small stops the build before anything is half-written, with the numbers an operator needs."""
+    free = shutil.disk_usage(folder).free
+    if free < needed:
+        raise NoSpace(folder, f"the build needs {-(-needed // MIB)} MiB to {what}, {free // MIB} MiB free")
+
+
+def _fullest(folders: tuple[Path, ...]) -> Path:
+    """Of ``folders``, the first on the file system with the least space free. A write cut short by a full disk
+    seldom names its file (Python's write() errors carry no file name, DuckDB's only text), and what it had
+    written is removed by then, so the full file system is the one still lowest."""
+
+    def free(folder: Path) -> int:
+        return shutil.disk_usage(next(p for p in (folder, *folder.parents) if p.exists())).free
+
+    return min(folders, key=free)
+
+
+def full_disk(error: Exception | str) -> str | None:
+    """The system's words when ``error`` is a full disk or quota: an OSError's errno, else in the text (DuckDB's
+    errors, ours or in dbt's run results, carry no errno)."""
+    if isinstance(error, OSError):
+        return error.strerror if error.errno in FULL_DISK else None
+    return next((os.strerror(code) for code in FULL_DISK if os.strerror(code) in str(error)), None)
+
+
+@contextmanager
+def space_for(what: str, *folders: Path, published: bool = False) -> Iterator[None]:
+    """A full disk or quota while writing ``what`` into ``folders`` becomes NoSpace naming the folder (one line,
+    exit 3) instead of a traceback; other errors pass through."""
+    try:
+        yield
+    except (OSError, duckdb.Error) as error:
+        reason = full_disk(error)
+        if reason is None:
+            raise
+        raise NoSpace(_fullest(folders), f"{reason} writing {what}", published) from None
 
 
 def _digest(files: list[Path]) -> str:
@@ -130,7 +190,11 @@ def dbt_env(warehouse: Path, raw_seeds: Path, project: Path = PROJECT) -> dict[s
 
 
 def copy_published(warehouse: Path, building: Path) -> None:
-    """Start an incremental build from a private copy of the published warehouse (analysts keep reading it)."""
+    """Start an incremental build from a private copy of the published warehouse (analysts keep reading it),
+    once its folder has room for the copy and what the night adds to it: a quarter, at least 16 MiB (a night
+    that recomputes everything doubled the sample's file; later nights reuse the blocks it freed)."""
+    size = warehouse.stat().st_size
+    check_space(building.parent, size + max(size // 4, 16 * MIB), "copy the published warehouse")
     shutil.copyfile(warehouse, building)
 
 
@@ -213,7 +277,7 @@ def clean_leftovers(warehouse: Path, feeds: Path, reports: Path) -> None:
 
 def refresh_feeds(warehouse: Path, feeds: Path) -> str:
     """Write the feeds from the published warehouse (read-only); returns its build id."""
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
+    with space_for("the feeds", feeds, published=True), duckdb.connect(str(warehouse), read_only=True) as connection:
         build_id, models = write_feeds.recorded_models(connection)
         for line in write_feeds.write_all(connection, models, feeds, build_id):
             print(line)
@@ -243,9 +307,11 @@ def build(args: argparse.Namespace, warehouse: Path) -> int:
     for folder in cache.prune():
         print(f"pruned cache entries of another extractor version: {folder.name}")
     archive = Path(args.archive) if args.archive else args.cache / "archive"
-    outcome = run(
-        args.pdf_dir, args.raw_seeds, settings_from(args), archive_dir=archive, previous=previous, progress=Log()
-    )
+    written = (args.cache, archive, PROJECT / args.raw_seeds, args.reports)
+    with space_for("the cache, archive, raw seeds or gate reports", *written):
+        outcome = run(
+            args.pdf_dir, args.raw_seeds, settings_from(args), archive_dir=archive, previous=previous, progress=Log()
+        )
     print(outcome.summary())
     reason = None if args.allow_shrink else shrink_reason(outcome, published_documents, args.pdf_dir)
     if reason:
@@ -266,11 +332,14 @@ def build(args: argparse.Namespace, warehouse: Path) -> int:
             full_reason = build_mode(bool(args.full), published)
             mode = f"full rebuild ({full_reason})" if full_reason else "incremental (on a copy of the published build)"
             print(f"dbt: {mode}")
-            publish(args, warehouse, outcome, build_id, run_dir, started, built_from, mode)
+            with space_for("the new warehouse", warehouse.parent):
+                publish(args, warehouse, outcome, build_id, run_dir, started, built_from, mode)
             refresh_feeds(warehouse, args.feeds)
-        analysts.write(warehouse, args.reports)  # Excel workbooks and the HTML report: changed ones only
+        with space_for("the Excel workbooks and the report", args.reports, published=True):
+            analysts.write(warehouse, args.reports)  # changed ones only
         phases.pause_at("stamp")
-        write_atomic(stamp_path(warehouse), json.dumps({"fingerprint": built_from, "build_id": build_id}))
+        with space_for("the stamp", warehouse.parent, published=True):
+            write_atomic(stamp_path(warehouse), json.dumps({"fingerprint": built_from, "build_id": build_id}))
         build_summary.main(warehouse, run_dir / "target" / "run_results.json", args.raw_seeds)
     finally:
         if os.environ.get("JIXIAO_KEEP_RUN"):
@@ -303,7 +372,11 @@ def publish(
         if not full:
             copy_published(warehouse, building)
         if dbt_build(building, args.raw_seeds, run_dir, full):
-            build_summary.main(warehouse, run_dir / "target" / "run_results.json", args.raw_seeds)
+            results = run_dir / "target" / "run_results.json"
+            build_summary.main(warehouse, results, args.raw_seeds)
+            reason = full_disk(results.read_text(encoding="utf-8")) if results.exists() else None
+            if reason:  # dbt's DuckDB filled the folder: the same line as when this process does
+                raise NoSpace(warehouse.parent, f"{reason} writing the new warehouse")
             raise NotPublished("dbt build or a data test failed")
         if not full:
             mode += f": {recomputed(building)} of {len(outcome.documents)} documents recomputed"
@@ -419,7 +492,16 @@ def main(argv: list[str] | None = None) -> int:
             return docs(args, warehouse)
         warehouse.parent.mkdir(parents=True, exist_ok=True)
         with build_lock(PROJECT, warehouse, args.lock_wait, what="build"):
-            return COMMANDS[command](args, warehouse)
+            written = (warehouse.parent, args.feeds, args.cache, PROJECT / args.raw_seeds, args.reports, PROJECT)
+            try:
+                with space_for("the build's files", *written):  # any write the steps' own lines do not cover
+                    return COMMANDS[command](args, warehouse)
+            except NoSpace:
+                clean_leftovers(warehouse, args.feeds, args.reports)  # what a cut-short write left, under the lock
+                raise
+    except NoSpace as error:
+        print(f"make {command}: {error}", file=sys.stderr)
+        return NOT_PUBLISHED
     except Busy as error:
         print(f"make {command}: {error}", file=sys.stderr)
         return BUSY
