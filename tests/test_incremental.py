@@ -1,5 +1,6 @@
-"""Incremental nights (docs/performance.md "Scale"): a warehouse built night after night on copies of the published one holds
-exactly what a full rebuild (FULL=1) of the same final inputs holds, and a night recomputes only what changed."""
+"""Incremental nights (docs/performance.md "Scale"): a warehouse built night after night on copies of the published
+one holds exactly what a full rebuild (FULL=1) of the same final inputs holds, and a night recomputes only what
+changed."""
 
 from __future__ import annotations
 
