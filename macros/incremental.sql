@@ -1,4 +1,4 @@
-{#- Incremental nights (docs/performance.md "Scale"). scripts/build.py builds on a copy of the published warehouse and
+{#- Incremental nights (docs/performance.md). scripts/build.py builds on a copy of the published warehouse and
     the on-run-start hook snapshots its documents into meta.previous_documents before the seeds reload.
     int_documents_touched and int_departments_touched turn that into the documents and departments to recompute; a per-document model recomputes only the touched documents, a model
     comparing years only the touched departments, and each deletes the rows it recomputes (or that are gone)
