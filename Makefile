@@ -18,7 +18,7 @@ SAMPLE_PDF := data/pdf/duobao_street_office_2024.pdf
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DO_NOT_TRACK := 1
-# For dbt run by hand from make's recipes (scripts/build.py sets its own per run).
+# For dbt run by hand from make's recipes (nightly/build.py sets its own per run).
 export JIXIAO_WAREHOUSE := $(WAREHOUSE)
 export JIXIAO_RAW_SEEDS := $(RAW_SEEDS)
 export JIXIAO_DBT_MEMORY := $(DBT_MEMORY)
@@ -31,27 +31,29 @@ BUILD_ARGS = --pdf-dir "$(PDF_DIR)" --warehouse "$(WAREHOUSE)" --raw-seeds "$(RA
 
 .PHONY: build feeds docs rollback bench test lint sample clean
 
-# The venv is (re)installed whenever requirements.txt changes.
-$(VENV)/.installed: requirements.txt
+# The venv is (re)installed whenever requirements.txt or pyproject.toml changes: the pinned requirements, then the
+# project itself (editable: its packages import from the venv, from any folder, Dask workers included).
+$(VENV)/.installed: requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
 # Extract, dbt build into a new file, publish it, write feeds; one build at a time (exit codes: README).
 build: $(VENV)/.installed
-	$(BIN)/python -m scripts.build build $(BUILD_ARGS)
+	$(BIN)/python -m nightly.build build $(BUILD_ARGS)
 
 # Parquet feeds of every contracted mart from the published warehouse (read-only), under the build lock.
 feeds: $(VENV)/.installed
-	$(BIN)/python -m scripts.build feeds $(BUILD_ARGS)
+	$(BIN)/python -m nightly.build feeds $(BUILD_ARGS)
 
 # The dbt docs site, as one offline HTML file: target/static_index.html (from a copy: the warehouse is only read).
 docs: $(VENV)/.installed
-	$(BIN)/python -m scripts.build docs $(BUILD_ARGS)
+	$(BIN)/python -m nightly.build docs $(BUILD_ARGS)
 
 # Put the previous published warehouse back (kept in the warehouse's .history/ folder).
 rollback: $(VENV)/.installed
-	$(BIN)/python -m scripts.build rollback $(BUILD_ARGS)
+	$(BIN)/python -m nightly.build rollback $(BUILD_ARGS)
 
 # The benchmark (bench/run.py): books embed Debian's WenQuanYi Zen Hei font, installed here if missing.
 BENCH_ARGS ?=
@@ -64,9 +66,10 @@ bench: $(VENV)/.installed
 # sqlfluff renders models and data tests through dbt (macros are checked where they are used), which needs the raw
 # seeds' columns and a database to connect to: it lints against header-only seeds and a scratch warehouse.
 LINT_SEEDS := build/lint-seeds
+PY_FOLDERS := extract common nightly analysts devtools synth bench tests
 lint: $(VENV)/.installed
-	$(BIN)/ruff check extract tests scripts bench synth
-	$(BIN)/ruff format --check extract tests scripts bench synth
+	$(BIN)/ruff check $(PY_FOLDERS)
+	$(BIN)/ruff format --check $(PY_FOLDERS)
 	$(BIN)/mypy
 	$(BIN)/python -c 'from pathlib import Path; from extract.seeds import write_seeds; write_seeds(Path("$(LINT_SEEDS)"), [], [])'
 	JIXIAO_RAW_SEEDS=$(LINT_SEEDS) JIXIAO_WAREHOUSE=build/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt --processes 2
@@ -89,10 +92,10 @@ shell: $(VENV)/.installed
 	$(BIN)/duckdb -readonly -cmd "set search_path = 'marts,marts_zh'" "$(WAREHOUSE)"
 
 excel: $(VENV)/.installed
-	$(BIN)/python -m scripts.excel "$(WAREHOUSE)" "$(REPORTS)/excel"
+	$(BIN)/python -m analysts.excel "$(WAREHOUSE)" "$(REPORTS)/excel"
 
 report: $(VENV)/.installed
-	$(BIN)/python -m scripts.report "$(WAREHOUSE)" "$(REPORTS)"
+	$(BIN)/python -m analysts.report "$(WAREHOUSE)" "$(REPORTS)"
 	@echo "report: $(REPORTS)/index.html"
 
 # What the tests need from the machine, the distribution's packages, installed here when missing (CI is a clean

@@ -49,7 +49,7 @@ from bench.replicate import replicate, sample_seeds
 from extract.cache import Cache, content_hash
 from extract.document import read_document
 from extract.limits import DEFAULT_LIMITS, measure_file, read_under_limits
-from scripts.build import NIGHTLY_EXCLUDES, dbt_env
+from nightly.build import NIGHTLY_EXCLUDES, dbt_env
 from tests.dask_cluster import local_cluster
 from tests.helpers import REPO, SEED_JSON, raw_seeds_dir
 
@@ -174,7 +174,7 @@ def _measured(command: list[str], env: dict[str, str] | None = None) -> tuple[fl
 def _build(corpus: Path, warehouse: Path, cache: Path, outputs: Path = WORK) -> tuple[float, int]:
     """A whole `make build` (extract with 2 workers, dbt, publish, feeds, Excel and report into ``outputs``):
     seconds and peak RSS of the tree."""
-    command = [sys.executable, "-m", "scripts.build", "--pdf-dir", str(corpus), "--warehouse", str(warehouse)]
+    command = [sys.executable, "-m", "nightly.build", "--pdf-dir", str(corpus), "--warehouse", str(warehouse)]
     command += ["--raw-seeds", str((WORK / "raw").relative_to(REPO)), "--cache", str(cache), "-j", "2"]
     command += ["--reports", str(outputs / "reports"), "--feeds", str(outputs / "feeds")]
     elapsed, peak, returncode = _measured(command)
@@ -196,7 +196,7 @@ def _dbt(arguments: list[str], raw: Path, warehouse: Path) -> tuple[float, int]:
 
 
 def cold_dbt(books: int) -> tuple[float, int, float]:
-    """A night's cold dbt stage (`dbt build --full-refresh`, without the unit tests, as scripts/build.py runs it) of
+    """A night's cold dbt stage (`dbt build --full-refresh`, without the unit tests, as nightly/build.py runs it) of
     ``books`` replicated books into a new file: seconds, peak RSS, and the seconds of reloading the raw seeds into
     the built warehouse (what every night pays, `dbt seed`)."""
     sample = sample_seeds(WORK / "sample-raw")

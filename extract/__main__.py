@@ -3,7 +3,7 @@
 Only new work: results are cached by content hash, so an unchanged folder extracts nothing. A file
 that cannot be read is quarantined with its reason; the others still extract, and the exit status
 is 1 so that a nightly run notices. A manifest.csv that cannot be used exits 2 with one line.
-Defaults come from jixiao.env (extract/config.py).
+Defaults come from jixiao.env (common/config.py).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import os
 import sys
 from pathlib import Path
 
-from .config import path_setting
+from common.config import path_setting
+
 from .dask_engine import DEFAULT_CONNECT_TIMEOUT, ClusterError
 from .limits import add_limit_arguments
 from .pipeline import ManifestError, Shard, run, settings_from

@@ -12,7 +12,8 @@ import json
 from dataclasses import asdict, fields
 from pathlib import Path
 
-from .atomic import write_atomic
+from common.atomic import write_atomic
+
 from .model import Document, FormatDocument, FormatRow, TableRow
 
 INDEX_NAME = "index.json"

@@ -22,9 +22,11 @@ from pathlib import Path
 
 from pypdfium2.version import PDFIUM_INFO
 
+import common
+from common.atomic import write_atomic
+
 from . import __version__
 from .archive import document_from_record
-from .atomic import write_atomic
 from .gate import gate_inputs
 from .model import Document, ExtractionError
 
@@ -37,7 +39,8 @@ def content_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-EXTRACTOR_DIR = Path(__file__).resolve().parent
+# What the extraction runs of this project's code: the extractor and the helpers it shares with the nightly.
+EXTRACTOR_DIRS = (Path(__file__).resolve().parent, Path(common.__file__).resolve().parent)
 # The libraries whose answers an entry holds: the PDF readers and the gate's validator (its verdicts are cached).
 READING_LIBRARIES = ("pdfplumber", "pdfminer.six", "pypdfium2", "great-expectations")
 
@@ -50,10 +53,16 @@ def reading_versions() -> str:
     )
 
 
-def extractor_files() -> list[Path]:
-    """Every file of the extractor: its modules (the format readers in ``extract/formats/`` included) and any
-    data it reads beside them; not Python's byte code."""
-    files = (path for path in EXTRACTOR_DIR.rglob("*") if path.is_file() and "__pycache__" not in path.parts)
+def extractor_files() -> list[tuple[str, Path]]:
+    """Every file of the extractor, named from the project: its modules (the format readers in
+    ``extract/formats/`` included), the shared helpers it runs (``common/``) and any data it reads beside them;
+    not Python's byte code."""
+    files = (
+        (f"{folder.name}/{path.relative_to(folder).as_posix()}", path)
+        for folder in EXTRACTOR_DIRS
+        for path in folder.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    )
     return sorted(files)
 
 
@@ -61,8 +70,8 @@ def extractor_fingerprint() -> str:
     """The extractor's version and a hash of its files, of the reading libraries' versions and of what else the
     gate's cached verdicts depend on: any change to one starts a fresh cache."""
     digest = hashlib.sha256()
-    for source in extractor_files():
-        digest.update(source.relative_to(EXTRACTOR_DIR).as_posix().encode())
+    for name, source in extractor_files():
+        digest.update(name.encode())
         digest.update(source.read_bytes())
     digest.update(reading_versions().encode())
     digest.update(gate_inputs())

@@ -1,8 +1,8 @@
 """Extraction on a Dask distributed cluster: each book is one task, for users who already run Dask.
 
 The local process pool stays the default; ``--scheduler tcp://HOST:8786`` hands the same per-file work to a
-cluster instead. Workers must see the PDFs at the same paths (a shared folder) and import this project (start
-them from the project folder, or with it on ``PYTHONPATH``). Results come back to the submitting process,
+cluster instead. Workers must see the PDFs at the same paths (a shared folder) and import this project (run them
+from the project's venv, where ``make build`` installs it). Results come back to the submitting process,
 which alone writes the content-hash cache and the raw seeds, exactly as with the process pool, so the seeds are
 the same whichever engine read the books.
 

@@ -30,14 +30,14 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from common.config import setting
+
 from .cache import entry_for
-from .config import setting
 from .model import ExtractionError
 from .screen import Budget
 
 WORKER_START_TIMEOUT = 120.0  # seconds a new worker may take to import its libraries (a loaded machine)
 LIMITS_STAGE = "limits"  # the quarantine reason schema's stage for everything refused here
-_ROOT = Path(__file__).resolve().parents[1]  # where ``python -m extract.worker`` finds the package
 _SIZE = re.compile(r"^\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>[kmgt]?)(?:i?b)?\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
 
@@ -121,7 +121,6 @@ class _Worker:
         self.memory = memory
         self.stderr = tempfile.TemporaryFile()
         environment = dict(os.environ, MALLOC_ARENA_MAX="2")  # glibc reserves 64 MiB of address per arena
-        environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_ROOT), os.environ.get("PYTHONPATH")]))
         self.process = subprocess.Popen(
             [sys.executable, "-m", "extract.worker", str(memory), str(os.getpid())],
             stdin=subprocess.PIPE,

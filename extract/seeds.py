@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from common.atomic import write_atomic
+
 from . import __version__
-from .atomic import write_atomic
 from .model import COLUMNS, Document, FormatDocument, IndicatorRecord, Quarantined
 
 DOCUMENT_FIELDS = tuple(

@@ -1,4 +1,4 @@
-{#- Incremental nights (docs/performance.md). scripts/build.py builds on a copy of the published warehouse and
+{#- Incremental nights (docs/performance.md). nightly/build.py builds on a copy of the published warehouse and
     the on-run-start hook snapshots its documents into meta.previous_documents before the seeds reload.
     int_documents_touched and int_departments_touched turn that into the documents and departments to recompute; a per-document model recomputes only the touched documents, a model
     comparing years only the touched departments, and each deletes the rows it recomputes (or that are gone)
@@ -16,7 +16,7 @@
     md5(cast({{ relation }} as varchar)) as record_digest
 {%- endmacro %}
 
-{#- on-run-start: before the raw seeds are reloaded, the documents of the warehouse being built on (scripts/build.py
+{#- on-run-start: before the raw seeds are reloaded, the documents of the warehouse being built on (nightly/build.py
     builds on a copy of the published one) are kept in meta.previous_documents, read through the staging model
     that typed them; a new warehouse keeps an empty table, so every document counts as new. -#}
 {% macro snapshot_previous_documents() -%}

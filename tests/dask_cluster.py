@@ -1,5 +1,6 @@
 """A real local Dask cluster for the tests and the benchmark: ``dask scheduler`` and ``dask worker`` processes
-on loopback, with this project importable (the scheduler unpickles the tasks' functions too)."""
+on loopback, started outside the project folder and without PYTHONPATH: they import this project as installed in
+the venv (``pip install -e .``, as users' workers do; the scheduler unpickles the tasks' functions too)."""
 
 from __future__ import annotations
 
@@ -13,15 +14,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.helpers import REPO
-
 STARTUP_TIMEOUT = 90  # seconds for the scheduler and its workers to come up on a loaded machine
 
 
 def _dask(*arguments: str) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
     command = [str(Path(sys.executable).with_name("dask")), *arguments, "--no-dashboard"]
-    return subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    folder = tempfile.gettempdir()  # not the project's: nothing imported from the working folder
+    return subprocess.Popen(command, cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 @contextmanager

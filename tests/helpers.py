@@ -11,7 +11,7 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
-from scripts.build import dbt_env
+from nightly.build import dbt_env
 from synth.budget_book import indicator_text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -80,10 +80,10 @@ def run_dbt(
 
 
 def make_build_command(root: Path, pdf_dir: Path, raw: Path, *extra: str) -> list[str]:
-    """``make build`` as the tests run it (python -m scripts.build): a nightly's folders under ``root``
+    """``make build`` as the tests run it (python -m nightly.build): a nightly's folders under ``root``
     (warehouse/jixiao.duckdb, reports, feeds, cache), the books in ``pdf_dir``, raw seeds in ``raw`` (inside the
     project, raw_seeds_dir); ``extra`` first, so it may name the command (feeds, rollback)."""
-    command = [sys.executable, "-m", "scripts.build", *extra, "--pdf-dir", str(pdf_dir)]
+    command = [sys.executable, "-m", "nightly.build", *extra, "--pdf-dir", str(pdf_dir)]
     command += ["--warehouse", str(root / "warehouse" / "jixiao.duckdb"), "--raw-seeds", str(raw.relative_to(REPO))]
     command += ["--reports", str(root / "reports"), "--feeds", str(root / "feeds"), "--cache", str(root / "cache")]
     return command
@@ -100,7 +100,7 @@ def build_warehouse(pdf_dir: Path, work_dir: Path) -> Path:
         built = run_dbt_build(raw, warehouse, work_dir)
         assert built.returncode == 0, built.stdout[-4000:]
         assert "ERROR=0" in built.stdout and "SKIP=0" in built.stdout
-        # the nightly leaves dbt's unit tests out (scripts.build.NIGHTLY_EXCLUDES): here they run
+        # the nightly leaves dbt's unit tests out (nightly.build.NIGHTLY_EXCLUDES): here they run
         results = json.loads((work_dir / "target" / "run_results.json").read_text(encoding="utf-8"))["results"]
         unit_tests = [r["status"] for r in results if r["unique_id"].startswith("unit_test.")]
         assert unit_tests and set(unit_tests) == {"pass"}, unit_tests
@@ -108,7 +108,7 @@ def build_warehouse(pdf_dir: Path, work_dir: Path) -> Path:
         shutil.rmtree(raw)
     feeds = str(work_dir / "feeds")
     written = subprocess.run(
-        [sys.executable, "scripts/write_feeds.py", str(warehouse), str(work_dir / "target" / "manifest.json"), feeds],
+        [sys.executable, "-m", "nightly.feeds", str(warehouse), str(work_dir / "target" / "manifest.json"), feeds],
         cwd=REPO,
         capture_output=True,
         text=True,

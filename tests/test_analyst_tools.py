@@ -16,8 +16,9 @@ import duckdb
 import openpyxl
 import pytest
 
-from scripts import analysts, excel, report
-from scripts.browser import Chromium
+from analysts import excel, report
+from analysts import files as analyst_files
+from tests.browser import Chromium
 
 REPO = Path(__file__).resolve().parents[1]
 DUCKDB_CLI = Path(sys.executable).with_name("duckdb")
@@ -167,7 +168,7 @@ def test_every_number_in_the_workbooks_is_the_marts(workbooks: Path, multi_year_
     with duckdb.connect(str(multi_year_warehouse), read_only=True) as connection:
         for path in sorted(workbooks.glob("*.xlsx")):
             year, department = path.stem.split("_", 1)
-            department_filter = "" if department == analysts.ALL_DEPARTMENTS else department
+            department_filter = "" if department == analyst_files.ALL_DEPARTMENTS else department
             workbook = openpyxl.load_workbook(path)
             for title in workbook.sheetnames:
                 mart, keys = SHEET_SOURCES[title]
@@ -360,11 +361,11 @@ def test_a_department_year_that_left_the_warehouse_loses_its_files(
         ("nul.txt", "_nul.txt"),
         ("部门. ", "部门"),
         ("[同比]", "_同比_"),
-        ("x" * 300, "x" * analysts.DEFAULT_MAX_NAME_CHARS),
+        ("x" * 300, "x" * analyst_files.DEFAULT_MAX_NAME_CHARS),
     ],
 )
 def test_file_and_sheet_names_are_safe_on_windows(text: str, expected: str) -> None:
-    assert analysts.safe_name(text) == expected
+    assert analyst_files.safe_name(text) == expected
 
 
 # --- The report ----------------------------------------------------------------------------------------------

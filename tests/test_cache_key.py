@@ -36,10 +36,12 @@ STRICTER = r"'(\d+)[.](\d+)-"
 
 @pytest.fixture(scope="module")
 def checkout(tmp_path_factory: pytest.TempPathFactory, seed: dict) -> Path:
-    """A copy of what ``python -m extract`` reads (its source, jixiao.env, dbt_project.yml) and a folder holding
-    a short book (two projects of one unit: the gate's verdict, not the reading, is under test)."""
+    """A copy of what ``python -m extract`` reads (its source and the helpers it shares, jixiao.env,
+    dbt_project.yml) and a folder holding a short book (two projects of one unit: the gate's verdict, not the
+    reading, is under test)."""
     root = tmp_path_factory.mktemp("checkout")
-    shutil.copytree(REPO / "extract", root / "extract", ignore=shutil.ignore_patterns("__pycache__"))
+    for package in ("extract", "common"):
+        shutil.copytree(REPO / package, root / package, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("jixiao.env", "dbt_project.yml"):
         shutil.copy(REPO / name, root / name)
     short = copy.deepcopy(seed)
@@ -118,7 +120,7 @@ def test_the_fingerprint_covers_every_extractor_file_and_the_reading_libraries(
     every entry; the machine's fonts are not (nothing of the machine decides an entry: tests/test_machines.py)."""
     source = tmp_path / "extract"
     shutil.copytree(REPO / "extract", source, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(cache, "EXTRACTOR_DIR", source)
+    monkeypatch.setattr(cache, "EXTRACTOR_DIRS", (source, REPO / "common"))
     before = cache.extractor_fingerprint()
     (source / "__pycache__").mkdir(exist_ok=True)
     (source / "__pycache__" / "page_text.cpython-311.pyc").write_bytes(b"byte code")

@@ -1,4 +1,4 @@
-"""scripts/compare_outputs.py: the proof that a refactor changes no data says so when it does."""
+"""devtools/compare_outputs.py: the proof that a refactor changes no data says so when it does."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ DOCUMENTS = "document_id,source_file\ne493727b22778aa2,duobao_street_office_2024
 
 
 def compare(*arguments: Path | str) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "scripts.compare_outputs", *map(str, arguments)]
+    command = [sys.executable, "-m", "devtools.compare_outputs", *map(str, arguments)]
     return subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
 
 

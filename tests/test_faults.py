@@ -1,7 +1,7 @@
 """The nightly never loses data: real builds (real processes, extractor, dbt and DuckDB files) under the faults an
 operator meets — builds overlapping, kill -9 at each phase, an empty or unmounted folder, a truncated re-download,
 a broken manifest, paths with spaces — each followed by the published warehouse opened and counted against a
-clean build. Builds are made to overlap at named phases through the test hook of scripts/phases.py, not by
+clean build. Builds are made to overlap at named phases through the test hook of common/phases.py, not by
 sleeping."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import duckdb
 import openpyxl
 import pytest
 
-from extract.atomic import write_atomic
+from common.atomic import write_atomic
 from extract.cache import Cache
 from synth.budget_book import render_book
 from synth.editions import next_year_edition
@@ -90,7 +90,7 @@ class Night:
         return subprocess.run(self.command(*extra), cwd=REPO, env=self.env(), capture_output=True, text=True)
 
     def start(self, pause: str, *extra: str) -> subprocess.Popen:
-        """A build that stops at ``pause`` until released (see scripts/phases.py)."""
+        """A build that stops at ``pause`` until released (see common/phases.py)."""
         for stale in self.hook.glob("*"):
             stale.unlink()
         pipe = subprocess.PIPE

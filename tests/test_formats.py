@@ -402,7 +402,7 @@ def test_the_fingerprint_covers_the_readers_and_only_the_gates_grammar(
     shutil.copytree(REPO / "extract", source, ignore=shutil.ignore_patterns("__pycache__"))
     project = tmp_path / "dbt_project.yml"
     project.write_text((REPO / "dbt_project.yml").read_text(encoding="utf-8"), encoding="utf-8")
-    monkeypatch.setattr(cache, "EXTRACTOR_DIR", source)
+    monkeypatch.setattr(cache, "EXTRACTOR_DIRS", (source, REPO / "common"))
     monkeypatch.setattr(gate, "DBT_PROJECT", project)
     before = cache.extractor_fingerprint()
     reader = source / "formats" / "period_card.py"

@@ -109,7 +109,7 @@ def formats_build(tmp_path_factory: pytest.TempPathFactory, seed: dict) -> Itera
         }
     with (project / "seeds" / "reference" / "indicator_category_synonyms.csv").open("a", encoding="utf-8") as handle:
         csv.writer(handle, lineterminator="\n").writerow(SYNONYM)
-    # a changed reference seed is a full rebuild, as scripts/build.py decides it (its model fingerprint covers
+    # a changed reference seed is a full rebuild, as nightly/build.py decides it (its model fingerprint covers
     # seeds/reference): an incremental night recomputes only documents whose staged record changed
     rebuilt = run_dbt(["build", "--full-refresh"], raw, warehouse, folder, project=project)
     assert rebuilt.returncode == 0, rebuilt.stdout[-4000:]

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from scripts import build
+from nightly import build
 from synth.budget_book import render_book
 from synth.editions import OTHER_DEPARTMENT, corrected_edition, next_year_edition, other_department_edition
 from tests.helpers import REPO, SAMPLE_PDF, make_build_command, raw_seeds_dir
@@ -29,7 +29,7 @@ MANIFEST = f"file,fiscal_year\n{HEALTH_2025},{MANIFEST_YEAR}\n"
 
 
 class Nights:
-    """One PDF folder, cache and published warehouse, built night after night with scripts/build.py."""
+    """One PDF folder, cache and published warehouse, built night after night with nightly/build.py."""
 
     def __init__(self, root: Path) -> None:
         self.root = root

@@ -267,7 +267,7 @@ def test_text_above_a_continuation_header_that_is_not_furniture_is_stray(tmp_pat
 
 # The whole pipeline (the Proof): every layout above, each its own department so that none is taken for a
 # corrected edition of another, and two books with a page inside the table that is not the table, published by one
-# real `make build` (python -m scripts.build) into one warehouse beside the sample. Rendered and built once for all
+# real `make build` (python -m nightly.build) into one warehouse beside the sample. Rendered and built once for all
 # the tests below; each published table is compared with the content it was rendered from.
 STREET_OFFICE = "广州市荔湾区人民政府{}街道办事处"
 HABITS_LAYOUT = Layout(

@@ -24,11 +24,11 @@ import pypdfium2 as pdfium
 import pytest
 
 from bench.corpus import make_corpus
+from devtools.compare_outputs import Table, compare_table, read_warehouse
 from extract.document import _read_packed
 from extract.locate import compact, plan_tables
 from extract.model import ExtractionError
 from extract.page_text import page_texts
-from scripts.compare_outputs import Table, compare_table, read_warehouse
 from synth import cards
 from synth.budget_book import render_book, render_collected
 from synth.editions import next_year_edition

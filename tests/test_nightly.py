@@ -166,7 +166,7 @@ def test_raw_seeds_outside_the_project_or_under_seeds_are_refused_in_one_line(
     """dbt reads RAW_SEEDS as a seed path: an absolute one, one above the project, or one under seeds/ (found
     twice) would fail deep inside dbt; the build refuses it before anything runs, naming the setting."""
     warehouse = tmp_path / "warehouse.duckdb"
-    command = [sys.executable, "-m", "scripts.build", "build", "--pdf-dir", str(tmp_path)]
+    command = [sys.executable, "-m", "nightly.build", "build", "--pdf-dir", str(tmp_path)]
     command += ["--warehouse", str(warehouse)]
     done = subprocess.run([*command, "--raw-seeds", raw_seeds], cwd=REPO, capture_output=True, text=True)
     assert done.returncode == 2, done.stderr

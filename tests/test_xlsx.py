@@ -1,4 +1,4 @@
-"""jixiao's own .xlsx writer (scripts/xlsx.py), read back by openpyxl and parsed part by part: every kind of value
+"""jixiao's own .xlsx writer (analysts/xlsx.py), read back by openpyxl and parsed part by part: every kind of value
 the marts hold lands as Excel expects it, and the layout (comments, frozen header, filters, widths, formats)
 survives the round trip."""
 
@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
-from scripts import xlsx
+from analysts import xlsx
 
 
 def column(header: str, number_format: str | None = None, width: float = 10) -> xlsx.Column:

@@ -15,7 +15,7 @@ from typing import TypedDict
 
 import duckdb
 
-from scripts import phases
+from common import phases
 
 HISTORY_DIR = ".history"
 # A warehouse from before build metadata existed: still ours (it has our marts and raw seeds).

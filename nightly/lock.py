@@ -17,7 +17,7 @@ from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scripts import phases
+from common import phases
 
 POLL_SECONDS = 0.1
 

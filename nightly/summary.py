@@ -1,4 +1,4 @@
-"""The closing summary of `make build` (scripts/build.py): what the warehouse holds, what changed since the
+"""The closing summary of `make build` (nightly/build.py): what the warehouse holds, what changed since the
 build before it (from ``meta.build_runs``), how this run's dbt checks went, and each quarantined file."""
 
 from __future__ import annotations

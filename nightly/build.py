@@ -1,12 +1,12 @@
 """``make build``: extract, dbt build into a new DuckDB file, publish it by rename, write feeds, summarise.
 
-One build at a time (scripts/lock.py): the whole run, extraction to stamp, holds the build lock; a second
+One build at a time (nightly/lock.py): the whole run, extraction to stamp, holds the build lock; a second
 build waits ``LOCK_WAIT`` seconds, then exits 1 naming the running one. Analysts query the warehouse while the
 nightly runs, so it is never built in place: dbt builds a uniquely named ``.<name>.<pid>-<random>.building``
 beside it with this run's own target folder (a copy of the published warehouse that dbt updates incrementally,
 or a new file for a full rebuild: ``FULL=1``, no published warehouse, or changed models; docs/performance.md
 "Scale"). The build metadata is written into it, and only the file this run built and checked is renamed over
-the published one (scripts/warehouse.py; the replaced one goes into ``.history/`` for ``make rollback``). Feeds
+the published one (nightly/warehouse.py; the replaced one goes into ``.history/`` for ``make rollback``). Feeds
 are swapped in after it, and the stamp saying "up to date" (covering warehouse and feeds) is written last.
 Nothing is published when no PDF is found or more than half of the published documents would disappear, unless
 ``ALLOW_SHRINK=1``.
@@ -39,20 +39,23 @@ from pathlib import Path
 
 import duckdb
 
+from analysts import files as analyst_files
+from common import phases
+from common.atomic import write_atomic
+from common.config import int_setting, path_setting, setting
 from extract import __version__
-from extract.atomic import write_atomic
 from extract.cache import Cache, extractor_fingerprint
-from extract.config import int_setting, path_setting, setting
 from extract.dask_engine import ClusterError
 from extract.limits import add_limit_arguments
 from extract.pipeline import ManifestError, Outcome, Shard, run, settings_from
 from extract.progress import Log
 from extract.seeds import FILE_STATUSES
-from scripts import analysts, build_summary, phases, write_feeds
-from scripts.lock import Busy, build_lock
-from scripts.warehouse import BuildRun, Locked, Refused, identify, latest_run, published_state, write_metadata
-from scripts.warehouse import publish as publish_warehouse
-from scripts.warehouse import rollback as rollback_warehouse
+from nightly import feeds as write_feeds
+from nightly import summary as build_summary
+from nightly.lock import Busy, build_lock
+from nightly.warehouse import BuildRun, Locked, Refused, identify, latest_run, published_state, write_metadata
+from nightly.warehouse import publish as publish_warehouse
+from nightly.warehouse import rollback as rollback_warehouse
 
 PROJECT = Path(__file__).resolve().parents[1]
 PROJECT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/dbt")
@@ -272,7 +275,7 @@ def clean_leftovers(warehouse: Path, feeds: Path, reports: Path) -> None:
         path.unlink(missing_ok=True)
     shutil.rmtree(PROJECT / RUNS_DIR, ignore_errors=True)
     write_feeds.clean_leftovers(feeds)
-    analysts.clean_leftovers(reports)
+    analyst_files.clean_leftovers(reports)
 
 
 def refresh_feeds(warehouse: Path, feeds: Path) -> str:
@@ -336,7 +339,7 @@ def build(args: argparse.Namespace, warehouse: Path) -> int:
                 publish(args, warehouse, outcome, build_id, run_dir, started, built_from, mode)
             refresh_feeds(warehouse, args.feeds)
         with space_for("the Excel workbooks and the report", args.reports, published=True):
-            analysts.write(warehouse, args.reports)  # changed ones only
+            analyst_files.write(warehouse, args.reports)  # changed ones only
         phases.pause_at("stamp")
         with space_for("the stamp", warehouse.parent, published=True):
             write_atomic(stamp_path(warehouse), json.dumps({"fingerprint": built_from, "build_id": build_id}))
@@ -454,7 +457,7 @@ COMMANDS = {"build": build, "feeds": feeds, "docs": docs, "rollback": rollback}
 
 
 def parser() -> argparse.ArgumentParser:
-    parse = argparse.ArgumentParser(prog="python -m scripts.build", description=__doc__.splitlines()[0])
+    parse = argparse.ArgumentParser(prog="python -m nightly.build", description=__doc__.splitlines()[0])
     parse.add_argument("command", nargs="?", default="build", choices=sorted(COMMANDS))
     parse.add_argument("--pdf-dir", type=Path, default=path_setting("PDF_DIR"))
     parse.add_argument("--warehouse", type=Path, default=path_setting("WAREHOUSE"))

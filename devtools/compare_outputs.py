@@ -1,6 +1,6 @@
 """Do two runs hold the same data? Compare two raw-seed folders (and two warehouses), table by table.
 
-``python -m scripts.compare_outputs BEFORE_SEEDS AFTER_SEEDS [--warehouses BEFORE.duckdb AFTER.duckdb]``
+``python -m devtools.compare_outputs BEFORE_SEEDS AFTER_SEEDS [--warehouses BEFORE.duckdb AFTER.duckdb]``
 
 For proving that a change to the code changes nothing: run the extractor (and dbt) with the old code and the new
 on the same PDFs, then compare. Each table's rows are compared as sets, sorted, so row order does not matter; a
@@ -133,7 +133,7 @@ def compare(before: dict[str, Table], after: dict[str, Table], most: int = DEFAU
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scripts.compare_outputs", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m devtools.compare_outputs", description=__doc__.splitlines()[0])
     parser.add_argument("before", type=Path, help="raw-seed folder of the first run")
     parser.add_argument("after", type=Path, help="raw-seed folder of the second run")
     parser.add_argument("--warehouses", nargs=2, type=Path, metavar=("BEFORE", "AFTER"), help="two DuckDB files")

@@ -1,7 +1,7 @@
 """The defaults of every folder and limit, read from ``jixiao.env`` (the file the Makefile includes too).
 
 One definition: a default written here and in the Makefile would drift. The environment wins over the file,
-so ``make build PDF_DIR=…`` (which exports nothing) and ``PDF_DIR=… python -m scripts.build`` agree.
+so ``make build PDF_DIR=…`` (which exports nothing) and ``PDF_DIR=… python -m nightly.build`` agree.
 """
 
 from __future__ import annotations

@@ -1,14 +1,14 @@
 """Excel workbooks for the people who read budgets in Excel: one per department and fiscal year, and one per
 fiscal year with every department, in ``EXCEL_DIR`` (``make excel``; ``make build`` writes them too).
 
-Usage: python -m scripts.excel WAREHOUSE EXCEL_DIR
+Usage: python -m analysts.excel WAREHOUSE EXCEL_DIR
 
 Sheets 项目 (projects with amounts), 指标 (indicators with typed targets), 质量 (quality flags) and 同比
 (year-over-year changes, where the department has a prior loaded year) come from the marts_zh views through
-the queries in report/queries/sheet_*.sql. Row 1 holds the Chinese column names, each with the English mart
+the queries in analysts/queries/sheet_*.sql. Row 1 holds the Chinese column names, each with the English mart
 column as its cell comment; amounts are numbers formatted ``#,##0.00``; the header row is frozen and filtered.
 A sheet that would pass Excel's 1,048,576 rows continues on ``指标 (2)``, ``指标 (3)``…. A workbook is rewritten
-only when the rows it shows changed (scripts.analysts.ChangedOnly).
+only when the rows it shows changed (analysts.files.ChangedOnly).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from typing import TypedDict
 
 import duckdb
 
-from scripts import xlsx
-from scripts.analysts import (
+from analysts import xlsx
+from analysts.files import (
     ChangedOnly,
     command_line,
     content_hash,

@@ -12,7 +12,7 @@ import os
 import time
 from pathlib import Path
 
-from extract.atomic import write_atomic
+from common.atomic import write_atomic
 
 PHASES = ("waiting", "extract", "dbt", "publish", "feeds", "analysts", "stamp")
 POLL_SECONDS = 0.02

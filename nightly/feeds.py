@@ -1,6 +1,6 @@
 """Write the warehouse feeds: every mart whose dbt contract is enforced, as Parquet.
 
-Usage: python -m scripts.write_feeds WAREHOUSE [MANIFEST_JSON] FEEDS_DIR  (``make feeds``)
+Usage: python -m nightly.feeds WAREHOUSE [MANIFEST_JSON] FEEDS_DIR  (``make feeds``)
 
 A mart with a fiscal_year column is written hive-partitioned, ``FEEDS_DIR/<model>/fiscal_year=YYYY/*.parquet``;
 with no rows, as one empty file in ``fiscal_year=__HIVE_DEFAULT_PARTITION__/`` so the same glob reads it. One
@@ -20,13 +20,10 @@ import shutil
 import sys
 from pathlib import Path
 
-if __package__ in (None, ""):  # run as a file (python scripts/write_feeds.py): the project on the path
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 import duckdb
 
-from extract.atomic import write_atomic
-from scripts import phases
+from common import phases
+from common.atomic import write_atomic
 
 MARKER = "_build.json"
 EMPTY_PARTITION = "fiscal_year=__HIVE_DEFAULT_PARTITION__"

@@ -2,7 +2,7 @@
 failed requests and console errors, plus a PNG screenshot. Used by the report's browser test and to make
 docs/report.png.
 
-Usage: python -m scripts.browser PAGE.html SCREENSHOT.png [WIDTH]
+Usage: python -m tests.browser PAGE.html SCREENSHOT.png [WIDTH]
 
 Chromium is driven over the DevTools protocol on a pipe (``--remote-debugging-pipe``: it reads commands on file
 descriptor 3 and writes answers on 4, each a JSON message ended by a NUL byte), so nothing but Chromium itself is
@@ -187,7 +187,7 @@ class Chromium:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) not in (2, 3):
-        print("usage: python -m scripts.browser PAGE.html SCREENSHOT.png [WIDTH]", file=sys.stderr)
+        print("usage: python -m tests.browser PAGE.html SCREENSHOT.png [WIDTH]", file=sys.stderr)
         return 2
     width = int(argv[2]) if len(argv) == 3 else DEFAULT_WIDTH
     with Chromium(width=width) as chromium:

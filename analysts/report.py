@@ -2,12 +2,12 @@
 (``REPORTS/<year>_<department>.html``) with the budget by funding unit, the largest projects, the changes since
 the prior year and the quality of the performance targets.
 
-Usage: python -m scripts.report WAREHOUSE REPORTS_DIR
+Usage: python -m analysts.report WAREHOUSE REPORTS_DIR
 
-Every figure comes from a query in report/queries/report_*.sql; charts are inline SVG drawn here, so a page
+Every figure comes from a query in analysts/queries/report_*.sql; charts are inline SVG drawn here, so a page
 opens offline, from a file or a mail attachment, with nothing fetched (its Content-Security-Policy forbids it).
 Labels are the Chinese column names of var('zh_column_labels'). A page is rewritten only when its figures
-changed (scripts.analysts.ChangedOnly).
+changed (analysts.files.ChangedOnly).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from scripts.analysts import (
+from analysts.files import (
     ChangedOnly,
     command_line,
     content_hash,

@@ -21,10 +21,10 @@ from typing import TypedDict
 import duckdb
 import yaml
 
-from scripts import phases
+from common import phases
 
 PROJECT = Path(__file__).resolve().parents[1]
-QUERIES = PROJECT / "report" / "queries"
+QUERIES = Path(__file__).resolve().parent / "queries"
 DEFAULT_MAX_NAME_CHARS = 120  # file names stay well inside Windows' 260-character path limit
 ALL_DEPARTMENTS = "全部部门"
 MANIFEST_NAME = ".content-hashes.json"
@@ -57,7 +57,7 @@ def english_names() -> dict[str, str]:
 
 
 def query(name: str) -> str:
-    """The text of a query kept in report/queries/<name>.sql."""
+    """The text of a query kept in analysts/queries/<name>.sql."""
     return (QUERIES / f"{name}.sql").read_text(encoding="utf-8")
 
 
@@ -154,17 +154,17 @@ def clean_leftovers(reports: Path) -> None:
 
 def write(warehouse: Path, reports: Path) -> None:
     """The analysts' files of ``make build``: Excel workbooks and the HTML report, changed ones only."""
-    from scripts import excel, report
+    from analysts import excel, report
 
     excel.write_workbooks(warehouse, reports / "excel")
     report.write_report(warehouse, reports)
 
 
 def command_line(argv: list[str] | None, program: str, write_all: Callable[[Path, Path], object]) -> int:
-    """``python -m scripts.excel|report WAREHOUSE FOLDER``: one shape for both, one line on a missing warehouse."""
+    """``python -m analysts.excel|report WAREHOUSE FOLDER``: one shape for both, one line on a missing warehouse."""
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 2:
-        print(f"usage: python -m scripts.{program} WAREHOUSE FOLDER", file=sys.stderr)
+        print(f"usage: python -m analysts.{program} WAREHOUSE FOLDER", file=sys.stderr)
         return 2
     warehouse = Path(argv[0])
     if not warehouse.exists():
