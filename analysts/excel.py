@@ -30,11 +30,11 @@ from analysts.files import (
     department_years,
     english_names,
     file_stem,
-    project_vars,
     query,
     safe_name,
     shown_digests,
 )
+from common.dbt_project import project_vars
 
 DEFAULT_MAX_SHEET_ROWS = 1_048_576  # Excel's limit, header row included
 DEFAULT_MAX_COLUMN_WIDTH = 60

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import TypedDict
 
 import duckdb
-import yaml
 
 from common import phases
+from common.dbt_project import project_vars
 
 PROJECT = Path(__file__).resolve().parents[1]
 QUERIES = Path(__file__).resolve().parent / "queries"
@@ -35,12 +35,6 @@ WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10
 class DepartmentYear(TypedDict):
     department_name: str
     fiscal_year: int
-
-
-@cache
-def project_vars() -> dict:
-    """The dbt project's vars (dbt_project.yml): the workbooks and the report use the models' own constants."""
-    return yaml.safe_load((PROJECT / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
 
 
 @cache

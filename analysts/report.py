@@ -30,6 +30,7 @@ from analysts.files import (
     shown_digests,
     zh_labels,
 )
+from common.dbt_project import project_vars
 
 PAGE_QUERIES = (
     "report_summary",
@@ -45,7 +46,6 @@ DEFAULT_BAR_HEIGHT = 22
 DEFAULT_LABEL_CHARS = 20
 STATUS_COLOURS = {"new": "#2e7d32", "discontinued": "#c62828", "changed": "#1565c0"}
 BAR_COLOUR = "#4472c4"
-STATUS_LABELS = {"new": "新增", "discontinued": "取消", "changed": "金额变化"}
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 STYLE = """
 body { font-family: "Noto Sans CJK SC", "WenQuanYi Zen Hei", "Microsoft YaHei", "PingFang SC", sans-serif;
@@ -196,13 +196,17 @@ def department_page(connection: duckdb.DuckDBPyConnection, fiscal_year: int, dep
         body.append(
             bar_chart(
                 [
-                    (f"{STATUS_LABELS[status]}：{name}", float(change or 0), STATUS_COLOURS[status])
+                    (
+                        f"{project_vars()['zh_change_status'][status]}：{name}",
+                        float(change or 0),
+                        STATUS_COLOURS[status],
+                    )
                     for status, _, name, _, _, change in changes
                 ],
                 "同比变化（万元）",
             )
         )
-        rows = [(STATUS_LABELS[status], *rest) for status, *rest in changes]
+        rows = [(project_vars()["zh_change_status"][status], *rest) for status, *rest in changes]
         body.append(
             table(
                 [labels["change_status_zh"], labels["unit_name"], labels["project_name"]]

@@ -17,15 +17,17 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from common.dbt_project import DBT_PROJECT, project_vars
+
 from .formats import FORMATS
 from .formats import packed as packed_format
-from .model import Document
+from .model import AMOUNT_COLUMNS as AMOUNT_INDEXES
+from .model import COLUMNS, Document
 from .seeds import INDICATOR_FIELDS, ROW_FIELDS, indicator_row_records, table_row_records
 
-DBT_PROJECT = Path(__file__).resolve().parents[1] / "dbt_project.yml"
 # Every file besides the extractor's source that decides the gate's verdict (for the cache key).
 GATE_INPUTS = (DBT_PROJECT,)
-AMOUNT_COLUMNS = ["total_amount", "fiscal_appropriation", "special_account_funds", "other_funds"]
+AMOUNT_COLUMNS = [COLUMNS[index] for index in AMOUNT_INDEXES]  # the dbt var amount_columns (a test ties them)
 # An amount as printed: digits with or without thousands separators, at most two decimals; never negative.
 AMOUNT = r"^(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$"
 # A positive whole number as written in the raw seeds (row numbers, indicator numbers, pages).
@@ -43,9 +45,7 @@ def indicator_pattern(project: Path = DBT_PROJECT) -> str:
     """One printed indicator, ``N、L-…；LL-…；name；实施周期指标值:…；年度指标值:…。``: the dbt var
     ``indicator_pattern`` that int_indicators_split splits the cell with, so the gate and the models read one
     grammar (issue 12)."""
-    import yaml
-
-    return str(yaml.safe_load(project.read_text(encoding="utf-8"))["vars"]["indicator_pattern"])
+    return str(project_vars(project)["indicator_pattern"])
 
 
 def indicator_cell_pattern(project: Path = DBT_PROJECT) -> str:

@@ -1,7 +1,7 @@
 """``manifest.csv`` beside the PDFs: the fiscal year or department of a file, checked row by row.
 
 Operators save it from Excel, so UTF-8 (with or without BOM) and GB18030/GBK are accepted. Every problem is
-one line naming the row and the column (``ManifestError``), never a traceback; a row naming no file found is
+one line naming the line and the column (``ManifestError``), never a traceback; a row naming no file found is
 a warning, because the file may simply not have been copied yet.
 """
 
@@ -24,7 +24,7 @@ ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 is a superset of GBK, what Excel
 
 
 class ManifestError(Exception):
-    """A manifest that cannot be used; the message is one line naming the row and column."""
+    """A manifest that cannot be used; the message is one line naming the line and column."""
 
 
 def _decode(path: Path) -> str:
@@ -70,11 +70,16 @@ def read_manifest(pdf_dir: Path) -> Manifest:
         raise ManifestError(f"{path}: not a CSV file ({error})") from None
     if "file" not in header:
         raise ManifestError(f"{path}: no 'file' column (expected columns {', '.join(MANIFEST_COLUMNS)})")
+    unknown = [name for name in header if name not in MANIFEST_COLUMNS]
+    if unknown:  # a misspelled column (fiscal_yaer) would otherwise be ignored without a word
+        raise ManifestError(
+            f"{path} line 1: unknown column {unknown[0]!r} (expected columns {', '.join(MANIFEST_COLUMNS)})"
+        )
     reader.fieldnames = header
     overrides: Manifest = {}
     try:
-        for number, row in enumerate(reader, start=2):
-            where = f"{path} row {number}"
+        for row in reader:
+            where = f"{path} line {reader.line_num}"
             if None in row:
                 raise ManifestError(f"{where}: more cells than the header has columns")
             name = (row.get("file") or "").strip().replace("\\", "/").removeprefix("./")

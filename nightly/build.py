@@ -43,6 +43,7 @@ from analysts import files as analyst_files
 from common import phases
 from common.atomic import write_atomic
 from common.config import int_setting, path_setting, setting
+from common.dbt_project import project_version
 from extract import __version__
 from extract.cache import Cache, extractor_fingerprint
 from extract.dask_engine import ClusterError
@@ -285,13 +286,6 @@ def refresh_feeds(warehouse: Path, feeds: Path) -> str:
         for line in write_feeds.write_all(connection, models, feeds, build_id):
             print(line)
     return build_id
-
-
-def project_version() -> str:
-    for line in (PROJECT / "dbt_project.yml").read_text(encoding="utf-8").splitlines():
-        if line.startswith("version:"):
-            return line.split(":", 1)[1].strip().strip("\"'")
-    return ""
 
 
 def new_build_id(now: datetime) -> str:

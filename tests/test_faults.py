@@ -388,16 +388,18 @@ def test_warehouse_paths_that_are_not_ours_are_refused_never_replaced(night) -> 
 
 
 MANIFEST_ERRORS = {
-    "abcd": ("file,fiscal_year\nbook.pdf,abcd\n", "row 2, column fiscal_year: 'abcd' is not a four-digit year"),
-    "two-digit": ("file,fiscal_year\nbook.pdf,24\n", "row 2, column fiscal_year: '24' is not a four-digit year"),
+    "abcd": ("file,fiscal_year\nbook.pdf,abcd\n", "line 2, column fiscal_year: 'abcd' is not a four-digit year"),
+    "two-digit": ("file,fiscal_year\nbook.pdf,24\n", "line 2, column fiscal_year: '24' is not a four-digit year"),
     "no file column": ("name,fiscal_year\nbook.pdf,2024\n", "no 'file' column"),
-    "empty file": ("file,fiscal_year\nbook.pdf,2024\n,2024\n", "row 3, column file: empty"),
-    "named twice": ("file,fiscal_year\nbook.pdf,2024\nbook.pdf,2025\n", "row 3, column file: 'book.pdf' is named"),
+    "misspelled column": ("file,fiscal_yaer\nbook.pdf,2024\n", "line 1: unknown column 'fiscal_yaer'"),
+    "empty file": ("file,fiscal_year\nbook.pdf,2024\n,2024\n", "line 3, column file: empty"),
+    "after a two-line cell": ('file,department_name\nbook.pdf,"多宝\n街道"\n,x\n', "line 4, column file: empty"),
+    "named twice": ("file,fiscal_year\nbook.pdf,2024\nbook.pdf,2025\n", "line 3, column file: 'book.pdf' is named"),
 }
 
 
 @pytest.mark.parametrize("case", sorted(MANIFEST_ERRORS))
-def test_manifest_errors_are_one_line_naming_row_and_column(case: str, night) -> None:
+def test_manifest_errors_are_one_line_naming_line_and_column(case: str, night) -> None:
     broken = night()
     shutil.copy(SAMPLE_PDF, broken.pdf_dir / "book.pdf")
     text, expected = MANIFEST_ERRORS[case]

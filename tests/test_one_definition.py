@@ -1,0 +1,33 @@
+"""Concepts the Python and the dbt project both name are defined once, or a test fails when the copies disagree
+(issue 24): the raw seeds' columns (written by extract/seeds.py, typed by seeds/_seeds.yml) and the amount
+columns (the gate's and the models' var)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import yaml
+
+from common.dbt_project import project_vars
+from extract import gate
+from extract.seeds import write_seeds
+from tests.helpers import REPO
+
+
+def seed_column_types() -> dict[str, list[str]]:
+    seeds = yaml.safe_load((REPO / "seeds" / "_seeds.yml").read_text(encoding="utf-8"))["seeds"]
+    return {seed["name"]: list(seed["config"]["column_types"]) for seed in seeds if seed["name"].startswith("raw_")}
+
+
+def test_the_raw_seeds_columns_are_the_ones_the_extractor_writes(tmp_path: Path) -> None:
+    write_seeds(tmp_path, [], [])
+    written = {}
+    for path in sorted(tmp_path.glob("raw_*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            written[path.stem] = next(csv.reader(handle))
+    assert written == seed_column_types()
+
+
+def test_the_gate_checks_the_amount_columns_the_models_sum() -> None:
+    assert gate.AMOUNT_COLUMNS == project_vars()["amount_columns"]
