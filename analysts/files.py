@@ -21,6 +21,7 @@ from typing import TypedDict
 import duckdb
 
 from common import phases
+from common.atomic import PARTIAL_SUFFIX, write_atomic, write_atomic_with
 from common.dbt_project import project_vars
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -28,7 +29,6 @@ QUERIES = Path(__file__).resolve().parent / "queries"
 DEFAULT_MAX_NAME_CHARS = 120  # file names stay well inside Windows' 260-character path limit
 ALL_DEPARTMENTS = "全部部门"
 MANIFEST_NAME = ".content-hashes.json"
-PARTIAL_SUFFIX = ".partial"  # a file being written beside its target, renamed over it when complete
 WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 
@@ -124,19 +124,14 @@ class ChangedOnly:
         self.current[name] = digest
         if self.previous.get(name) == digest and target.exists():
             return False
-        partial = target.with_name(f".{target.name}{PARTIAL_SUFFIX}")
-        writer(partial)
-        phases.pause_at("analysts")
-        partial.replace(target)
+        write_atomic_with(target, writer, before_replace=lambda: phases.pause_at("analysts"))
         self.written.append(name)
         return True
 
     def finish(self) -> None:
         for name in set(self.previous) - set(self.current):
             (self.folder / name).unlink(missing_ok=True)
-        partial = self.manifest.with_name(f"{MANIFEST_NAME}{PARTIAL_SUFFIX}")
-        partial.write_text(json.dumps(self.current, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
-        partial.replace(self.manifest)
+        write_atomic(self.manifest, json.dumps(self.current, ensure_ascii=False, indent=1, sort_keys=True))
 
 
 def clean_leftovers(reports: Path) -> None:

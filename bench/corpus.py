@@ -11,10 +11,12 @@ from __future__ import annotations
 import copy
 import random
 from contextlib import closing
+from functools import partial
 from pathlib import Path
 
 import pypdfium2 as pdfium
 
+from common.atomic import write_atomic_with
 from synth.budget_book import Layout, embedded_font, render_book
 from synth.editions import with_totals
 
@@ -40,10 +42,9 @@ def make_corpus(seed: dict, folder: Path, books: int, *, embedded: bool = True) 
     for number in range(books):
         path = folder / f"synthetic_book_{number:04d}.pdf"
         if not path.exists():
-            other_pages = random.Random(-number).randint(24, 30)
-            partial = path.with_name(f".{path.name}.partial")
-            render_book(edition(seed, number), partial, layout, whole_book=True, other_pages=other_pages)
-            partial.rename(path)
+            pages = random.Random(-number).randint(24, 30)
+            render = partial(render_book, edition(seed, number), layout=layout, whole_book=True, other_pages=pages)
+            write_atomic_with(path, render)
         paths.append(path)
     return paths
 
@@ -67,7 +68,5 @@ def big_table_book(seed: dict, folder: Path, table_pages: int = 500) -> Path:
         for unit in copy.deepcopy(seed["units"]):
             unit["name"] = f"{unit['name']}第{copy_number + 1:03d}分部"
             book["units"].append(unit)
-    partial = path.with_name(f".{path.name}.partial")
-    render_book(with_totals(book), partial, layout, whole_book=True, other_pages=20)
-    partial.rename(path)
+    write_atomic_with(path, partial(render_book, with_totals(book), layout=layout, whole_book=True, other_pages=20))
     return path
