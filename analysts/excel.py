@@ -30,6 +30,7 @@ from analysts.files import (
     department_years,
     english_names,
     file_stem,
+    header,
     query,
     safe_name,
     shown_digests,
@@ -39,10 +40,10 @@ from common.dbt_project import project_vars
 DEFAULT_MAX_SHEET_ROWS = 1_048_576  # Excel's limit, header row included
 DEFAULT_MAX_COLUMN_WIDTH = 60
 DEFAULT_WIDTH_SAMPLE_ROWS = 2_000  # column widths are fitted to the header and this many rows
-WORKBOOK_FORMAT = "jixiao-xlsx-2"  # part of every content hash: bump it when the layout below (or xlsx.py) changes
+WORKBOOK_FORMAT = "jixiao-xlsx-3"  # part of every content hash: bump it when the layout below (or xlsx.py) changes
 SHEETS = (("项目", "sheet_projects"), ("指标", "sheet_indicators"), ("质量", "sheet_quality"), ("同比", "sheet_yoy"))
 YOY_AMOUNT_COLUMNS = {"prior_total_amount", "change_amount"}  # 同比's amounts beside var('amount_columns')
-NUMBER_FORMATS = {"quantified_target_share": "0.0%", "change_pct": "0.00", "annual_target_value": "General"}
+NUMBER_FORMATS = {"quantified_target_share": "0.00", "change_pct": "0.00", "annual_target_value": "General"}
 AMOUNT_FORMAT = "#,##0.00"
 
 
@@ -90,20 +91,20 @@ def number_format(column: str) -> str | None:
 
 
 def write_workbook(sheets: list[Sheet], path: Path) -> None:
-    """One workbook: Chinese headers with the English mart column as their comment, widths fitted to the header
-    and the first rows, amounts as numbers in ``#,##0.00``."""
+    """One workbook: Chinese headers with their unit (总计（万元）) and the English mart column as their comment,
+    widths fitted to the header and the first rows, amounts as numbers in ``#,##0.00``."""
     names = english_names()
     parts = []
     for sheet in sheets:
         sample = sheet["rows"][:DEFAULT_WIDTH_SAMPLE_ROWS]
         columns = []
-        for index, header in enumerate(sheet["columns"]):
-            english = names.get(header, header)
-            widths = [display_width(header)] + [display_width(row[index]) for row in sample if row[index]]
+        for index, name in enumerate(sheet["columns"]):
+            english = names.get(name, name)
+            shown = header(english) if english in names.values() else name  # with its unit: 总计（万元）
+            widths = [display_width(shown)] + [display_width(row[index]) for row in sample if row[index]]
             width = min(DEFAULT_MAX_COLUMN_WIDTH, max(widths) + 2)
-            columns.append(
-                xlsx.Column(header=header, comment=english, width=width, number_format=number_format(english))
-            )
+            form = number_format(english)
+            columns.append(xlsx.Column(header=shown, comment=english, width=width, number_format=form))
         parts.append(xlsx.Sheet(title=sheet["title"], columns=columns, rows=sheet["rows"]))
     xlsx.write_workbook(parts, path)
 

@@ -44,6 +44,12 @@ def zh_labels() -> dict[str, str]:
     return dict(project_vars()["zh_column_labels"])
 
 
+def header(column: str) -> str:
+    """A column's Chinese name with its unit where it has one, as every header shows it: 总计（万元）."""
+    unit = project_vars()["zh_column_units"].get(column)
+    return f"{zh_labels()[column]}（{unit}）" if unit else zh_labels()[column]
+
+
 @cache
 def english_names() -> dict[str, str]:
     """Chinese column name of a marts_zh view → the mart column it renames."""

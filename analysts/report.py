@@ -26,11 +26,11 @@ from analysts.files import (
     content_hash,
     department_years,
     file_stem,
+    header,
     query,
     shown_digests,
     zh_labels,
 )
-from common.dbt_project import project_vars
 
 PAGE_QUERIES = (
     "report_summary",
@@ -39,13 +39,16 @@ PAGE_QUERIES = (
     "report_yoy_changes",
     "report_flags_by_kind",
 )
-REPORT_FORMAT = "jixiao-report-2"  # part of every page's content hash: bump it when the layout below changes
+REPORT_FORMAT = "jixiao-report-3"  # part of every page's content hash: bump it when the layout below changes
 DEFAULT_CHART_WIDTH = 760
 DEFAULT_LABEL_WIDTH = 300
 DEFAULT_BAR_HEIGHT = 22
 DEFAULT_LABEL_CHARS = 20
 STATUS_COLOURS = {"new": "#2e7d32", "discontinued": "#c62828", "changed": "#1565c0"}
 BAR_COLOUR = "#4472c4"
+SUMMED = "（各单位之和）"  # beside a total the book does not print: the sum of its funding units
+# What the index does not show, so that a change there alone does not rewrite it.
+INDEX_HIDDEN = {"projects_total_amount", "prior_total_amount", "unit_count", "target_count", "quantified_target_count"}
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 STYLE = """
 body { font-family: "Noto Sans CJK SC", "WenQuanYi Zen Hei", "Microsoft YaHei", "PingFang SC", sans-serif;
@@ -66,7 +69,8 @@ def amount(value: Decimal | float | None) -> str:
 
 
 def share(value: Decimal | float | None) -> str:
-    return "" if value is None else f"{float(value):.1%}"
+    """A share (0.7376) in percent, the unit its header names: 73.8."""
+    return "" if value is None else f"{float(value) * 100:.1f}"
 
 
 def shorten(text: str, chars: int = DEFAULT_LABEL_CHARS) -> str:
@@ -164,53 +168,51 @@ def department_page(connection: duckdb.DuckDBPyConnection, fiscal_year: int, dep
         f"<h1>{escape(title)}</h1>",
         kpis(
             [
-                (f"{labels['total_amount']}（万元）", amount(summary["total_amount"])),
+                (total_label(summary), amount(summary["total_amount"])),
                 (labels["project_count"], str(summary["project_count"])),
                 ("资金使用单位数", str(summary["unit_count"] or 0)),
-                (labels["quantified_target_share"], share(summary["quantified_target_share"])),
+                (header("quantified_target_share"), share(summary["quantified_target_share"])),
                 (labels["flag_count"], str(summary["flag_count"] or 0)),
             ]
         ),
+        reconciliation_note(summary),
         "<h2>按资金使用单位的预算（万元）</h2>",
         bar_chart([(name, float(total or 0), BAR_COLOUR) for name, total, *_ in units], "按资金使用单位的预算"),
         table(
-            [labels[c] for c in ("unit_name", "total_amount", "fiscal_appropriation", "special_account_funds")]
-            + [labels["other_funds"], labels["project_count"]],
+            [header(c) for c in ("unit_name", "total_amount", "fiscal_appropriation", "special_account_funds")]
+            + [header("other_funds"), labels["project_count"]],
             units,
             {1, 2, 3, 4},
         ),
         "<h2>最大的项目（万元）</h2>",
         bar_chart([(name, float(total or 0), BAR_COLOUR) for name, _, total, _ in largest], "最大的项目"),
-        table([labels[c] for c in ("project_name", "unit_name", "total_amount", "indicator_count")], largest, {2}),
+        table([header(c) for c in ("project_name", "unit_name", "total_amount", "indicator_count")], largest, {2}),
         "<h2>同比变化</h2>",
     ]
     if summary["prior_fiscal_year"] is None:
         body.append(f'<p class="note">{escape(department_name)}在{fiscal_year}年之前没有已载入的年度，无同比。</p>')
     else:
         body.append(
-            f'<p class="note">与{summary["prior_fiscal_year"]}年相比：新增 {summary["new_project_count"]} 个，'
-            f"取消 {summary['discontinued_project_count']} 个，金额变化 {summary['changed_project_count']} 个项目；"
-            f"{labels['total_amount']} {amount(summary['prior_total_amount'])} → "
-            f"{amount(summary['total_amount'])} 万元。</p>"
+            f'<p class="note">与{summary["prior_fiscal_year"]}年相比：{summary["new_label"]} '
+            f"{summary['new_project_count']} 个，{summary['discontinued_label']} "
+            f"{summary['discontinued_project_count']} 个，{summary['changed_label']} "
+            f"{summary['changed_project_count']} 个项目；各项目之和 {amount(summary['prior_total_amount'])} → "
+            f"{amount(summary['projects_total_amount'])} 万元。</p>"
         )
         body.append(
             bar_chart(
                 [
-                    (
-                        f"{project_vars()['zh_change_status'][status]}：{name}",
-                        float(change or 0),
-                        STATUS_COLOURS[status],
-                    )
-                    for status, _, name, _, _, change in changes
+                    (f"{label}：{name}", float(change or 0), STATUS_COLOURS[status])
+                    for status, label, _, name, _, _, change in changes
                 ],
                 "同比变化（万元）",
             )
         )
-        rows = [(project_vars()["zh_change_status"][status], *rest) for status, *rest in changes]
+        rows = [tuple(rest) for _, *rest in changes]
         body.append(
             table(
-                [labels["change_status_zh"], labels["unit_name"], labels["project_name"]]
-                + [labels[c] for c in ("prior_total_amount", "total_amount", "change_amount")],
+                [labels["change_status"], labels["unit_name"], labels["project_name"]]
+                + [header(c) for c in ("prior_total_amount", "total_amount", "change_amount")],
                 rows,
                 {3, 4, 5},
             )
@@ -220,7 +222,7 @@ def department_page(connection: duckdb.DuckDBPyConnection, fiscal_year: int, dep
     body += [
         "<h2>绩效指标质量</h2>",
         f'<p class="note">{labels["quantified_target_count"]} {quantified} / {labels["target_count"]} {targets}'
-        f"（{share(summary['quantified_target_share'])}）；{labels['flag_count']} {summary['flag_count'] or 0}。</p>",
+        f"（{share(summary['quantified_target_share'])}%）；{labels['flag_count']} {summary['flag_count'] or 0}。</p>",
         bar_chart(
             [("量化", float(quantified), "#2e7d32"), ("未量化", float(targets - quantified), "#9e9e9e")],
             "指标值是否量化（个）",
@@ -233,6 +235,23 @@ def department_page(connection: duckdb.DuckDBPyConnection, fiscal_year: int, dep
     return page(title, "\n".join(body))
 
 
+def total_label(summary: dict) -> str:
+    """The total's label says what it is: the 合计 as printed, or, where the book prints none, the units' sum."""
+    return f"{header('total_amount')[:-1]}，{'合计' if summary['is_total_printed'] else '各资金使用单位之和'}）"
+
+
+def reconciliation_note(summary: dict) -> str:
+    """Where the printed 合计 differs from what its projects add up to (rounding, or a book held back and released),
+    the page says so, with the difference."""
+    printed, projects = summary["total_amount"], summary["projects_total_amount"]
+    if not summary["is_total_printed"] or printed is None or projects is None or printed == projects:
+        return ""
+    return (
+        f'<p class="note">合计按书中所印：{amount(printed)} 万元；各项目之和 {amount(projects)} 万元，'
+        f"相差 {amount(printed - projects)} 万元（见 marts.mart_reconciliation）。</p>"
+    )
+
+
 def yoy_counts(item: dict) -> list[str]:
     """New, discontinued and re-priced projects; a dash in a department's first loaded year (nothing to compare)."""
     columns = ("new_project_count", "discontinued_project_count", "changed_project_count")
@@ -241,22 +260,24 @@ def yoy_counts(item: dict) -> list[str]:
 
 def index_page(summaries: list[tuple], columns: list[str]) -> tuple[str, str]:
     labels = zh_labels()
-    digest = content_hash([REPORT_FORMAT, summaries])
     items = [dict(zip(columns, values, strict=True)) for values in summaries]
+    shown = [{k: v for k, v in item.items() if k not in INDEX_HIDDEN} for item in items]
+    digest = content_hash([REPORT_FORMAT, [sorted(item.items()) for item in shown]])
     rows = []
     for item in items:
         link = f"{file_stem(item['fiscal_year'], item['department_name'])}.html"
         rows.append(
             "<tr>"
             f'<td>{item["fiscal_year"]}</td><td><a href="{escape(link)}">{escape(item["department_name"])}</a></td>'
-            f'<td class="n">{amount(item["total_amount"])}</td><td class="n">{item["project_count"]}</td>'
+            f'<td class="n">{amount(item["total_amount"])}{"" if item["is_total_printed"] else SUMMED}</td>'
+            f'<td class="n">{item["project_count"]}</td>'
             + "".join(f'<td class="n">{changes}</td>' for changes in yoy_counts(item))
             + f'<td class="n">{share(item["quantified_target_share"])}</td><td class="n">{item["flag_count"] or 0}</td>'
             "</tr>"
         )
-    headers = [labels["fiscal_year"], labels["department_name"], f"{labels['total_amount']}（万元）"]
-    headers += [labels["project_count"], "新增", "取消", "金额变化", labels["quantified_target_share"]]
-    headers += [labels["flag_count"]]
+    statuses = [items[0][f"{code}_label"] if items else code for code in ("new", "discontinued", "changed")]
+    headers = [labels["fiscal_year"], labels["department_name"], header("total_amount")]
+    headers += [labels["project_count"], *statuses, header("quantified_target_share"), labels["flag_count"]]
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     chart = bar_chart(
         [

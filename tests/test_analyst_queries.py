@@ -57,6 +57,7 @@ class Project(NamedTuple):
     occurrence: int
     total: Decimal
     indicators: list[dict]
+    seq: int  # printed position within its unit (project_seq)
 
 
 def analyst_queries() -> dict[str, list[str]]:
@@ -91,7 +92,7 @@ def books(seed: dict) -> dict[tuple[str, int], dict]:
 def projects(book: dict) -> Iterator[Project]:
     for unit in book["units"]:
         seen: Counter[str] = Counter()
-        for project in unit["projects"]:
+        for seq, project in enumerate(unit["projects"], start=1):
             seen[project["name"]] += 1
             yield Project(
                 book["document"]["fiscal_year"],
@@ -101,6 +102,7 @@ def projects(book: dict) -> Iterator[Project]:
                 seen[project["name"]],
                 Decimal(project["total"]),
                 project["indicators"],
+                seq,
             )
 
 
@@ -232,9 +234,10 @@ def test_target_quality_queries_per_year(marts: duckdb.DuckDBPyConnection, seed:
             for indicator in project.indicators:
                 kind, operator, value = SATISFACTION_TARGETS.get(indicator["annual_value"], (None, None, None))
                 if indicator["level2_code"] == "31" and kind == "percent" and operator in (">=", "=") and value >= 90:
-                    expected[(project.fiscal_year, project.department, project.name, indicator["name"], value)] += 1
+                    key = (project.fiscal_year, project.department, project.unit, project.seq, project.name)
+                    expected[(*key, indicator["name"], value)] += 1
     assert Counter(rows) == expected
-    assert [row[:3] for row in rows] == sorted(row[:3] for row in rows)
+    assert [row[:4] for row in rows] == sorted(row[:4] for row in rows)
     scores = marts.execute(least_measurable).fetchall()
     assert len(scores) == 10 and {row[0] for row in scores} == {2024}
     assert [row[3] for row in scores] == sorted(row[3] for row in scores)

@@ -18,6 +18,7 @@ import pytest
 
 from analysts import excel, report
 from analysts import files as analyst_files
+from common.dbt_project import project_vars
 from tests.browser import Chromium
 
 REPO = Path(__file__).resolve().parents[1]
@@ -28,7 +29,7 @@ ZH_VIEW_SOURCES = {
     "指标": "fct_performance_indicator",
     "质量问题": "fct_indicator_quality_flag",
     "同比": "mart_project_yoy",
-    "单位": "dim_funding_unit",
+    "资金使用单位": "dim_funding_unit",
     "文档": "dim_document",
     "项目质量": "mart_project_target_quality",
 }
@@ -97,10 +98,15 @@ def test_chinese_views_answer_in_the_printed_tables_terms(multi_year_warehouse: 
         statuses = connection.execute(
             "select change_status, count(*) from marts.mart_project_yoy group by all"
         ).fetchall()
+        labels = dict(
+            connection.execute(
+                "select code, label_zh from marts.dim_code_label where code_set = 'change_status'"
+            ).fetchall()
+        )
+    labels[None] = "NULL"
     records = list(csv.reader(io.StringIO(by_year.stdout)))
     assert records[0] == ["财年", "count_star()", 'sum("总计")']
     assert [[y, n, Decimal(total)] for y, n, total in records[1:]] == [[str(y), str(n), total] for y, n, total in years]
-    labels = {"new": "新增", "discontinued": "取消", "changed": "金额变化", "unchanged": "未变", None: "NULL"}
     records = list(csv.reader(io.StringIO(by_status.stdout)))
     assert records[0] == ["变动类型", "count_star()"]
     assert sorted(records[1:]) == sorted([labels[status], str(n)] for status, n in statuses)
@@ -203,7 +209,7 @@ def test_every_number_in_the_workbooks_is_the_marts(workbooks: Path, multi_year_
 def test_workbook_layout(workbooks: Path) -> None:
     worksheet = openpyxl.load_workbook(workbooks / "2025_全部部门.xlsx")["项目"]
     header = next(worksheet.iter_rows(min_row=1, max_row=1))
-    assert [c.value for c in header][:6] == ["财年", "部门", "资金使用单位", "项目序号", "项目名称", "总计"]
+    assert [c.value for c in header][:6] == ["财年", "部门", "资金使用单位", "项目序号", "项目名称", "总计（万元）"]
     assert header[5].comment.text == "total_amount"
     assert worksheet.freeze_panes == "A2"
     assert worksheet.auto_filter.ref == f"A1:{header[-1].column_letter}{worksheet.max_row}"
@@ -408,12 +414,14 @@ def test_report_figures_are_the_marts(report_dir: Path, multi_year_warehouse: Pa
     index = (report_dir / "index.html").read_text(encoding="utf-8")
     assert "http://" not in index.replace('xmlns="http://www.w3.org/2000/svg"', "")
     with duckdb.connect(str(multi_year_warehouse), read_only=True) as connection:
-        for year, department, total, projects in connection.execute(
-            "select fiscal_year, department_name, sum(total_amount), count(*) from marts.fct_project_budget "
-            "group by all"
+        for year, department, printed, summed, projects in connection.execute(
+            "select d.fiscal_year, d.department_name, d.total_amount, sum(p.total_amount), count(*) "
+            "from marts.dim_document d join marts.fct_project_budget p using (document_id) group by all"
         ).fetchall():
             page = (report_dir / f"{year}_{department}.html").read_text(encoding="utf-8")
-            assert f"<b>{total:,.2f}</b><span>总计（万元）</span>" in page
+            assert f"<b>{printed:,.2f}</b><span>总计（万元，合计）</span>" in page, "the 合计 as printed"
+            if summed != printed:  # the sample prints 3,473.60; its projects add up to 3,473.61
+                assert f"合计按书中所印：{printed:,.2f} 万元；各项目之和 {summed:,.2f} 万元" in page
             assert f"<b>{projects}</b><span>项目数</span>" in page
             assert f'href="{year}_{department}.html"' in index
             for unit, amount in connection.execute(
@@ -437,3 +445,32 @@ def test_unchanged_report_pages_are_not_rewritten(
     written = report.write_report(changed_warehouse, tmp_path)
     # the index shows mart_department_year_summary, which the re-pricing left alone
     assert written == ["2025_广州市荔湾区人民政府多宝街道办事处.html"]
+
+
+def test_what_analysts_read_says_its_unit_and_shows_no_code(workbooks: Path, multi_year_warehouse: Path) -> None:
+    """As an analyst reads them: every marts_zh column's comment names the mart column and its unit, every coded
+    column shows Chinese labels (no English code), and every workbook header of a column with a unit says it."""
+    units, coded = project_vars()["zh_column_units"], project_vars()["zh_coded_columns"]
+    labels, english = analyst_files.zh_labels(), analyst_files.english_names()
+    with duckdb.connect(str(multi_year_warehouse), read_only=True) as connection:
+        columns = connection.execute(
+            "select table_name, column_name, comment from duckdb_columns() where schema_name = 'marts_zh'"
+        ).fetchall()
+        assert len(columns) > 50
+        for view, column, comment in columns:
+            name = english[column]
+            assert comment == name + (f"（{units[name]}）" if name in units else "") + (
+                "，中文标签" if name in coded else ""
+            )
+            if name in coded:
+                values = connection.execute(f'select distinct "{column}" from marts_zh."{view}"').fetchall()
+                assert all(not value.isascii() for (value,) in values if value is not None), (view, column, values)
+    headers = 0
+    for path in sorted(workbooks.glob("*.xlsx")):
+        for worksheet in openpyxl.load_workbook(path):
+            for cell in next(worksheet.iter_rows(min_row=1, max_row=1)):
+                name = cell.comment.text
+                assert name in labels, (path.name, worksheet.title, name)  # a mart column that exists
+                assert cell.value == labels[name] + (f"（{units[name]}）" if name in units else "")
+                headers += name in units
+    assert headers > 20

@@ -1,5 +1,6 @@
--- Report: one row per department-year ($department_name / $fiscal_year NULL: all of them) with its totals,
--- year-over-year counts and target quality. Feeds the index page and each page's headline figures.
+-- Report: one row per department-year ($department_name / $fiscal_year NULL: all of them) with its totals (the
+-- 合计 as printed where the book prints it, and the projects' sum beside it), year-over-year counts with their
+-- Chinese labels (marts.dim_code_label) and target quality. Feeds the index page and each page's headline figures.
 with
 
 documents as (
@@ -21,6 +22,17 @@ quality as (
 
 ),
 
+labels as (
+
+    select
+        max(label_zh) filter (where code = 'new') as new_label,
+        max(label_zh) filter (where code = 'discontinued') as discontinued_label,
+        max(label_zh) filter (where code = 'changed') as changed_label
+    from marts.dim_code_label
+    where code_set = 'change_status'
+
+),
+
 units as (
 
     select
@@ -37,7 +49,9 @@ final as (
         documents.department_name,
         documents.fiscal_year,
         summary.prior_fiscal_year,
-        summary.total_amount,
+        documents.total_amount,
+        documents.is_total_printed,
+        summary.total_amount as projects_total_amount,
         summary.prior_total_amount,
         summary.project_count,
         units.unit_count,
@@ -47,8 +61,12 @@ final as (
         quality.target_count,
         quality.quantified_target_count,
         quality.quantified_target_share,
-        quality.flag_count
+        quality.flag_count,
+        labels.new_label,
+        labels.discontinued_label,
+        labels.changed_label
     from documents
+    cross join labels
     inner join summary
         on documents.department_name = summary.department_name
         and documents.fiscal_year = summary.fiscal_year

@@ -1,4 +1,4 @@
-{{ config(alias='单位') }}
+{{ config(alias='资金使用单位') }}
 
 with
 

@@ -8,6 +8,14 @@ quality as (
 
 ),
 
+quality_in_percent as (
+
+    select
+        * replace (round(quantified_target_share * 100, 2) as quantified_target_share)
+    from quality
+
+),
+
 final as (
 
     select
@@ -15,7 +23,7 @@ final as (
             'fiscal_year', 'department_name', 'unit_name', 'project_name', 'total_amount', 'indicator_count',
             'target_count', 'quantified_target_count', 'quantified_target_share', 'flag_count', 'project_id',
         ]) }}
-    from quality
+    from quality_in_percent
 
 )
 
