@@ -28,15 +28,30 @@ labels as (
 
 shown as (
 
-    select 'change_status' as code_set, change_status as code from yoy
+    select
+        'change_status' as code_set,
+        change_status as code
+    from yoy
     union
-    select 'match_method', match_method from yoy
+    select
+        'match_method' as code_set,
+        match_method as code
+    from yoy
     union
-    select 'target_kind', annual_target_kind from indicators
+    select
+        'target_kind' as code_set,
+        annual_target_kind as code
+    from indicators
     union
-    select 'target_kind', period_target_kind from indicators
+    select
+        'target_kind' as code_set,
+        period_target_kind as code
+    from indicators
     union
-    select 'flag_scope', flag_scope from flags
+    select
+        'flag_scope' as code_set,
+        flag_scope as code
+    from flags
 
 )
 

@@ -10,8 +10,8 @@ quality as (
 
 quality_in_percent as (
 
-    select
-        * replace (round(quantified_target_share * 100, 2) as quantified_target_share)
+    -- shares in percent, as change_pct (var zh_column_units)
+    select * replace (round(quantified_target_share * 100, 2) as quantified_target_share)
     from quality
 
 ),
