@@ -19,6 +19,7 @@ import pytest
 from analysts import excel, report
 from analysts import files as analyst_files
 from common.dbt_project import project_vars
+from nightly import feeds as write_feeds
 from tests.browser import Chromium
 
 REPO = Path(__file__).resolve().parents[1]
@@ -474,3 +475,19 @@ def test_what_analysts_read_says_its_unit_and_shows_no_code(workbooks: Path, mul
                 assert cell.value == labels[name] + (f"（{units[name]}）" if name in units else "")
                 headers += name in units
     assert headers > 20
+
+
+def test_every_feed_reads_back_with_the_marts_column_types(sample_warehouse: Path) -> None:
+    """The target-quality marts are fed too, and every feed read as docs/analysts.md says (the partition column
+    typed as the marts type it) has each mart column under its mart type."""
+    feeds = sample_warehouse.parent / "feeds"
+    fed = write_feeds.fed_models(sample_warehouse.parent / "target" / "manifest.json")
+    quality = {"fct_indicator_quality_flag", "mart_project_target_quality", "mart_document_target_quality"}
+    assert quality <= {name for _, name in fed}
+    with duckdb.connect(str(sample_warehouse), read_only=True) as connection:
+        for schema, name in fed:
+            mart = {row[0]: row[1] for row in connection.execute(f'describe "{schema}"."{name}"').fetchall()}
+            typed = ", hive_types = {'fiscal_year': integer}" if "fiscal_year" in mart else ""
+            source = f"read_parquet('{feeds / name}/**/*.parquet', hive_partitioning = true{typed})"
+            feed = {row[0]: row[1] for row in connection.execute(f"describe select * from {source}").fetchall()}
+            assert feed == mart, name
