@@ -7,6 +7,11 @@ Usage: python -m tests.browser PAGE.html SCREENSHOT.png [WIDTH]
 Chromium is driven over the DevTools protocol on a pipe (``--remote-debugging-pipe``: it reads commands on file
 descriptor 3 and writes answers on 4, each a JSON message ended by a NUL byte), so nothing but Chromium itself is
 needed: no driver, no websocket library, no port.
+
+Test support, not part of jixiao (issue 24): kept instead of Playwright because what the test needs is three
+protocol calls (navigate, collect failed requests and console errors, screenshot) on the distribution's Chromium,
+which Playwright reaches only through its Node driver (a second runtime in `make test`) and whose Python package
+wants its own browser build, which this machine cannot download.
 """
 
 from __future__ import annotations
