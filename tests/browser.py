@@ -8,10 +8,10 @@ Chromium is driven over the DevTools protocol on a pipe (``--remote-debugging-pi
 descriptor 3 and writes answers on 4, each a JSON message ended by a NUL byte), so nothing but Chromium itself is
 needed: no driver, no websocket library, no port.
 
-Test support, not part of jixiao (issue 24): kept instead of Playwright because what the test needs is three
-protocol calls (navigate, collect failed requests and console errors, screenshot) on the distribution's Chromium,
-which Playwright reaches only through its Node driver (a second runtime in `make test`) and whose Python package
-wants its own browser build, which this machine cannot download.
+Test support, not part of jixiao (issue 24). Playwright would drive the same Chromium (``executable_path``), but
+its wheel brings a Node.js driver of its own (a second runtime, some 100 MB) for what the test needs: navigate,
+collect failed requests and console errors, take a screenshot. This client does that in one file, and its own
+test (a page with a missing image and a console error) shows that it catches both.
 """
 
 from __future__ import annotations
