@@ -31,6 +31,7 @@ from analysts.files import (
     shown_digests,
     zh_labels,
 )
+from extract.data_docs import site_of
 
 PAGE_QUERIES = (
     "report_summary",
@@ -258,11 +259,12 @@ def yoy_counts(item: dict) -> list[str]:
     return ["—" if item["prior_fiscal_year"] is None else str(item[column]) for column in columns]
 
 
-def index_page(summaries: list[tuple], columns: list[str]) -> tuple[str, str]:
+def index_page(summaries: list[tuple], columns: list[str], data_docs: str | None = None) -> tuple[str, str]:
+    """The index of every department-year, and a link to the quality gate's Data Docs (``data_docs``, relative)."""
     labels = zh_labels()
     items = [dict(zip(columns, values, strict=True)) for values in summaries]
     shown = [{k: v for k, v in item.items() if k not in INDEX_HIDDEN} for item in items]
-    digest = content_hash([REPORT_FORMAT, [sorted(item.items()) for item in shown]])
+    digest = content_hash([REPORT_FORMAT, [sorted(item.items()) for item in shown], data_docs])
     rows = []
     for item in items:
         link = f"{file_stem(item['fiscal_year'], item['department_name'])}.html"
@@ -292,6 +294,11 @@ def index_page(summaries: list[tuple], columns: list[str]) -> tuple[str, str]:
         f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
         f"<h2>预算（万元）</h2>{chart}"
     )
+    if data_docs:
+        body += (
+            f'<p class="note"><a href="{escape(data_docs)}">抽取质量检查报告</a>（great-expectations Data Docs：'
+            "每份预算书的原始行在载入前的检查结果）。</p>"
+        )
     return page("项目支出绩效目标：全部部门和年度", body), digest
 
 
@@ -311,7 +318,9 @@ def write_report(warehouse: Path, reports: Path) -> list[str]:
             outputs.write(name, digest, partial(write_page, connection, year, department))
         cursor = connection.execute(query("report_summary"), {"fiscal_year": None, "department_name": None})
         columns = [column[0] for column in cursor.description]
-        html, digest = index_page(cursor.fetchall(), columns)
+        data_docs = site_of(reports) / "index.html"  # the quality gate's, when the build wrote them here
+        link = data_docs.relative_to(reports).as_posix() if data_docs.exists() else None
+        html, digest = index_page(cursor.fetchall(), columns, link)
         outputs.write("index.html", digest, lambda path: path.write_text(html, encoding="utf-8"))
     outputs.finish()
     print(f"report: {len(outputs.written)} of {len(outputs.current)} pages written -> {reports / 'index.html'}")

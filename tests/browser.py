@@ -40,6 +40,7 @@ class PageCheck(TypedDict):
     url: str
     failed_requests: list[str]
     console_errors: list[str]
+    requests: list[str]  # every URL the page asked for, itself included
     screenshot: str
 
 
@@ -149,10 +150,12 @@ class Chromium:
             raise TimeoutError(f"{url} did not finish loading within {DEFAULT_TIMEOUT:.0f} s")
         self.wait_for_network_idle(session, DEFAULT_TIMEOUT)
         self.listen(DEFAULT_SETTLE)
-        failed, errors = [], []
+        failed, errors, requests = [], [], []
         for event in (e for e in self.events if e.get("sessionId") == session):
             method, params = event.get("method"), event.get("params", {})
-            if method == "Network.loadingFailed":
+            if method == "Network.requestWillBeSent":
+                requests.append(params["request"]["url"])
+            elif method == "Network.loadingFailed":
                 failed.append(f"{params.get('errorText')} ({params.get('blockedReason') or params.get('type')})")
             elif method == "Network.responseReceived" and params["response"].get("status", 0) >= 400:
                 failed.append(f"{params['response']['url']}: HTTP {params['response']['status']}")
@@ -166,7 +169,9 @@ class Chromium:
         screenshot.parent.mkdir(parents=True, exist_ok=True)
         screenshot.write_bytes(base64.b64decode(shot["data"]))
         self.send("Target.closeTarget", {"targetId": target})
-        return PageCheck(url=url, failed_requests=failed, console_errors=errors, screenshot=str(screenshot))
+        return PageCheck(
+            url=url, failed_requests=failed, console_errors=errors, requests=requests, screenshot=str(screenshot)
+        )
 
     def close(self) -> None:
         try:

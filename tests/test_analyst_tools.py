@@ -19,8 +19,12 @@ import pytest
 from analysts import excel, report
 from analysts import files as analyst_files
 from common.dbt_project import project_vars
+from extract import gate
+from extract.data_docs import site_of
+from extract.document import extract_document
 from nightly import feeds as write_feeds
 from tests.browser import Chromium
+from tests.helpers import SAMPLE_PDF
 
 REPO = Path(__file__).resolve().parents[1]
 DUCKDB_CLI = Path(sys.executable).with_name("duckdb")
@@ -409,6 +413,7 @@ def test_the_browser_check_catches_a_failed_request_and_a_console_error(tmp_path
     result = chromium.check(broken.as_uri(), tmp_path / "broken.png")
     assert any("ERR_FILE_NOT_FOUND" in failure for failure in result["failed_requests"])
     assert any("boom" in error for error in result["console_errors"])
+    assert any(url.endswith("/missing.png") for url in result["requests"])
 
 
 def test_report_figures_are_the_marts(report_dir: Path, multi_year_warehouse: Path) -> None:
@@ -491,3 +496,23 @@ def test_every_feed_reads_back_with_the_marts_column_types(sample_warehouse: Pat
             source = f"read_parquet('{feeds / name}/**/*.parquet', hive_partitioning = true{typed})"
             feed = {row[0]: row[1] for row in connection.execute(f"describe select * from {source}").fetchall()}
             assert feed == mart, name
+
+
+def test_the_quality_gates_data_docs_open_offline_from_the_reports_index(
+    multi_year_warehouse: Path, tmp_path: Path, chromium: Chromium
+) -> None:
+    """The gate's Data Docs (the real gate run on the sample, as a build runs it) use only the site's own copies of
+    their styles and scripts: no page asks anything of the network, and the report's index links to them."""
+    reports = tmp_path / "reports"
+    assert gate.validate([extract_document(SAMPLE_PDF)], reports) == []
+    pages = sorted(site_of(reports).rglob("*.html"))
+    assert len(pages) >= 3, "index, suites and validation results"
+    report.write_report(multi_year_warehouse, reports)
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert 'href="gx/uncommitted/data_docs/local_site/index.html"' in index
+    for page in pages:
+        result = chromium.check(page.as_uri(), tmp_path / f"{page.stem}.png")
+        remote = [url for url in result["requests"] if not url.startswith(("file:", "data:"))]
+        assert remote == [] and result["failed_requests"] == [], (page.name, remote, result["failed_requests"])
+        assert len(result["requests"]) > 10, "the page loads its styles and scripts"  # from the vendored copy
+        assert result["console_errors"] == [], (page.name, result["console_errors"])
