@@ -335,9 +335,8 @@ def _trust_no_fallback_table(results: list[TableResult], plans: list[TablePlan])
         if isinstance(result, Document):
             first = result.table_pages[0]
             why = next(plan.why for plan in plans if plan.pages[0] + 1 == first)
-            refused = ExtractionError(
-                f"{why}; the pages naming the table after it ({pages}) could not be", first, "unreadable_column_labels"
-            )
+            reason = f"{why}; the pages naming the table after it ({pages}) could not be read so"
+            refused = ExtractionError(reason, first, "unreadable_column_labels")
             refused.document_id = result.document_id
             result = refused
         trusted.append(result)

@@ -120,7 +120,7 @@ def test_a_page_plan_the_layout_contradicts_is_refused_saying_what_was_seen() ->
     seen = "the page names the table but its column labels could not be read from its text (财政专户拨 without 款)"
     assert refusals[2] == (
         f"page 2: {seen}, so it was read as a table of its own; "
-        "the pages naming the table after it (3, 4, 5, 6, 7, 8, 9) could not be"
+        "the pages naming the table after it (3, 4, 5, 6, 7, 8, 9) could not be read so"
     )
     assert refusals[3] == f"page 3: {seen}, so it was read as a table of its own: " + (
         "the table does not start with its 合计 (grand total) row"
