@@ -38,16 +38,20 @@ from .screen import Budget
 
 WORKER_START_TIMEOUT = 120.0  # seconds a new worker may take to import its libraries (a loaded machine)
 LIMITS_STAGE = "limits"  # the quarantine reason schema's stage for everything refused here
-_SIZE = re.compile(r"^\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>[kmgt]?)(?:i?b)?\s*$", re.IGNORECASE)
-_UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
+_SIZE = re.compile(r"^\s*(?P<number>\d+(?:\.\d+)?)\s*(?:(?P<unit>[kmgt])(?P<binary>i)?b?)?\s*$", re.IGNORECASE)
+_POWERS = {"k": 1, "m": 2, "g": 3, "t": 4}
 
 
 def parse_size(text: str) -> int:
-    """``1G``, ``1GiB``, ``300M``, ``300MB`` or a number of bytes; powers of 1024."""
+    """A size as DuckDB reads one (``DBT_MEMORY`` is its ``memory_limit``), so that every size in jixiao.env means
+    one thing: ``1GiB``, ``300MiB`` in powers of 1024; ``1GB``, ``1G``, ``300MB`` in powers of 1000; or bytes."""
     match = _SIZE.match(text)
     if not match:
-        raise ValueError(f"{text!r}: expected a size such as 1G, 300M or 1073741824")
-    return int(float(match["number"]) * _UNITS[match["unit"].lower()])
+        raise ValueError(f"{text!r}: expected a size such as 1GiB, 300MiB, 2GB or 1073741824")
+    if not match["unit"]:
+        return int(float(match["number"]))
+    base = 1024 if match["binary"] else 1000
+    return int(float(match["number"]) * base ** _POWERS[match["unit"].lower()])
 
 
 # What one file may take by default (jixiao.env: FILE_MEMORY, address space of the process reading it; FILE_TIMEOUT,
@@ -296,7 +300,7 @@ def add_limit_arguments(parser: argparse.ArgumentParser) -> None:
         "--file-memory",
         type=parse_size,
         default=DEFAULT_FILE_MEMORY,
-        help=f"memory one file may take, e.g. 1G or 500M (default {format_size(DEFAULT_FILE_MEMORY)})",
+        help=f"memory one file may take, e.g. 1GiB or 500MiB; 1GB is 10^9 (default {format_size(DEFAULT_FILE_MEMORY)})",
     )
 
 

@@ -98,7 +98,7 @@ def test_hostile_files_are_refused_cheaply_and_the_good_book_is_exact(
         "-j",
         "2",
         "--file-memory",
-        f"{FILE_MEMORY >> 20}M",
+        f"{FILE_MEMORY >> 20}MiB",
         "--file-timeout",
         f"{FILE_TIMEOUT:g}",
     )
@@ -184,7 +184,16 @@ def test_limits_are_set_from_make() -> None:
         env={k: v for k, v in os.environ.items() if not k.startswith("MAKE")},
     ).stdout
     assert '--file-timeout "7" --file-memory "300M"' in command
-    assert (parse_size("300M"), parse_size("1G"), parse_size("1.5GiB")) == (300 << 20, 1 << 30, 3 << 29)
+    # as DuckDB reads DBT_MEMORY: binary units with an i, decimal ones without
+    assert (parse_size("300MiB"), parse_size("1GiB"), parse_size("1.5GiB")) == (300 << 20, 1 << 30, 3 << 29)
+    assert (parse_size("300M"), parse_size("2GB"), parse_size("1g"), parse_size("4096")) == (
+        300 * 10**6,
+        2 * 10**9,
+        10**9,
+        4096,
+    )
+    with pytest.raises(ValueError):
+        parse_size("2 gigabytes")
 
 
 def test_running_out_of_memory_inside_the_layout_engine_is_the_memory_limit(
