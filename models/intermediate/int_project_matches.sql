@@ -105,20 +105,7 @@ curated as (
 
 exact_name as (
 
-    select
-        prior_projects.project_id as prior_project_id,
-        next_projects.project_id,
-        'exact_name' as match_method
-
-    from prior_projects
-    inner join next_projects
-        on
-            prior_projects.successor_unit_year = next_projects.unit_year
-            and prior_projects.project_name = next_projects.project_name
-            and prior_projects.name_occurrence = next_projects.name_occurrence
-    where
-        prior_projects.project_id not in (select prior_project_id from curated)
-        and next_projects.project_id not in (select project_id from curated)
+    {{ match_projects_by('exact_name', 'project_name', 'name_occurrence', 'curated') }}
 
 ),
 
@@ -132,20 +119,7 @@ matched_by_name as (
 
 normalized_name as (
 
-    select
-        prior_projects.project_id as prior_project_id,
-        next_projects.project_id,
-        'normalized_name' as match_method
-
-    from prior_projects
-    inner join next_projects
-        on
-            prior_projects.successor_unit_year = next_projects.unit_year
-            and prior_projects.normalized_name = next_projects.normalized_name
-            and prior_projects.normalized_occurrence = next_projects.normalized_occurrence
-    where
-        prior_projects.project_id not in (select prior_project_id from matched_by_name)
-        and next_projects.project_id not in (select project_id from matched_by_name)
+    {{ match_projects_by('normalized_name', 'normalized_name', 'normalized_occurrence', 'matched_by_name') }}
 
 ),
 

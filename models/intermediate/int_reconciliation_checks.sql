@@ -96,53 +96,18 @@ row_checks as (
 
 unit_checks as (
 
-    select
-        units.document_id,
-        'unit_equals_sum_of_projects' as check_name,
-        units.row_kind as subject_kind,
-        units.row_number as table_row_number,
-        units.page_start as page_number,
-        units.row_name as subject_name,
-        units.amount_column,
-        units.amount as printed_amount,
-        coalesce(sum(projects.amount), 0) as sum_of_parts,
-        count(projects.amount) as addend_count,
-        0 as tolerance
-
-    from amount_cells as units
-    left join amount_cells as projects
-        on
-            units.funding_unit_id = projects.funding_unit_id
-            and units.amount_column = projects.amount_column
-            and projects.row_kind = 'project'
-    where units.row_kind = 'funding_unit'
-    group by all
+    {{ parent_equals_sum_of_children(
+        'unit_equals_sum_of_projects', 'funding_unit', 'project', 'funding_unit_id', '0'
+    ) }}
 
 ),
 
 document_checks as (
 
-    select
-        totals.document_id,
-        'total_equals_sum_of_units' as check_name,
-        totals.row_kind as subject_kind,
-        totals.row_number as table_row_number,
-        totals.page_start as page_number,
-        totals.row_name as subject_name,
-        totals.amount_column,
-        totals.amount as printed_amount,
-        coalesce(sum(units.amount), 0) as sum_of_parts,
-        count(units.amount) as addend_count,
-        coalesce(sum(units.rounding_tolerance), 0) as tolerance
-
-    from amount_cells as totals
-    left join amount_cells as units
-        on
-            totals.document_id = units.document_id
-            and totals.amount_column = units.amount_column
-            and units.row_kind = 'funding_unit'
-    where totals.row_kind = 'total'
-    group by all
+    {{ parent_equals_sum_of_children(
+        'total_equals_sum_of_units', 'total', 'funding_unit', 'document_id',
+        'coalesce(sum(children.rounding_tolerance), 0)'
+    ) }}
 
 ),
 
