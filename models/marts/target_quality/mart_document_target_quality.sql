@@ -19,10 +19,10 @@ totals as (
     select
         document_id,
         count(*) as project_count,
-        sum(indicator_count)::bigint as indicator_count,
-        sum(target_count)::bigint as target_count,
-        sum(quantified_target_count)::bigint as quantified_target_count,
-        sum(flag_count)::bigint as flag_count,
+        cast(sum(indicator_count) as bigint) as indicator_count,
+        cast(sum(target_count) as bigint) as target_count,
+        cast(sum(quantified_target_count) as bigint) as quantified_target_count,
+        cast(sum(flag_count) as bigint) as flag_count,
         count(*) filter (where flag_count > 0) as flagged_project_count
 
     from projects
