@@ -6,7 +6,6 @@ sleeping."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -24,9 +23,9 @@ from common.atomic import write_atomic
 from extract.cache import Cache
 from synth.budget_book import render_book
 from synth.editions import next_year_edition
-from tests.helpers import REPO, SAMPLE_PDF, make_build_command, raw_seeds_dir
+from tests.helpers import REPO, SAMPLE_PDF, raw_seeds_dir
+from tests.nights import HOOK_TIMEOUT, Night, digest, errors, finished
 
-HOOK_TIMEOUT = 600  # seconds a build may take to reach a phase on a loaded machine
 NEXT_YEAR = "synthetic_2025.pdf"
 COUNTS = {
     "documents": "select count(*) from marts.dim_document",
@@ -50,98 +49,6 @@ def source_files(warehouse: Path) -> list[str]:
 def build_id(warehouse: Path) -> str:
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         return connection.execute("select build_id from meta.build_runs order by built_at desc limit 1").fetchone()[0]
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def errors(result: subprocess.CompletedProcess, prefix: str = "make build: ") -> list[str]:
-    """The build's one-line messages; also checks no output holds a traceback."""
-    assert "Traceback" not in result.stdout + result.stderr, result.stdout + result.stderr
-    return [line for line in result.stderr.splitlines() if line.startswith(prefix)]
-
-
-class Night:
-    """A nightly's folders: books, cache (with the archive), raw seeds, warehouse and feeds."""
-
-    def __init__(self, root: Path, pdf_dir: Path | None = None) -> None:
-        self.root = root
-        root.mkdir(parents=True, exist_ok=True)
-        self.pdf_dir = pdf_dir or root / "pdf"
-        self.pdf_dir.mkdir(parents=True, exist_ok=True)
-        self.warehouse = root / "warehouse" / "jixiao.duckdb"
-        self.feeds = root / "feeds"
-        self.reports = root / "reports"
-        self.cache = root / "cache"
-        self.hook = root / "hook"
-        self.hook.mkdir(exist_ok=True)
-        self.raw = raw_seeds_dir()
-        self.started: list[subprocess.Popen] = []
-
-    def command(self, *extra: str) -> list[str]:
-        return [*make_build_command(self.root, self.pdf_dir, self.raw, *extra), "-j", "1"]
-
-    def env(self, pause: str = "") -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("JIXIAO_", "MAKE"))}
-        return {**env, "JIXIAO_TEST_PAUSE_AT": pause, "JIXIAO_TEST_HOOK_DIR": str(self.hook)}
-
-    def build(self, *extra: str) -> subprocess.CompletedProcess:
-        return subprocess.run(self.command(*extra), cwd=REPO, env=self.env(), capture_output=True, text=True)
-
-    def start(self, pause: str, *extra: str) -> subprocess.Popen:
-        """A build that stops at ``pause`` until released (see common/phases.py)."""
-        for stale in self.hook.glob("*"):
-            stale.unlink()
-        pipe = subprocess.PIPE
-        process = subprocess.Popen(
-            self.command(*extra), cwd=REPO, env=self.env(pause), stdout=pipe, stderr=pipe, text=True
-        )
-        self.started.append(process)
-        return process
-
-    def close(self) -> None:
-        """A failed test leaves no paused build behind holding the lock."""
-        for process in self.started:
-            if process.poll() is None:
-                process.kill()
-                process.communicate()
-        shutil.rmtree(self.raw, ignore_errors=True)
-
-    def reached(self, phase: str, process: subprocess.Popen) -> int:
-        """Wait for the paused build to reach ``phase``; returns its PID."""
-        marker = self.hook / f"{phase}.reached"
-        deadline = time.monotonic() + HOOK_TIMEOUT
-        while not marker.exists():
-            if process.poll() is not None:
-                out, err = process.communicate()
-                pytest.fail(f"the build ended before {phase} (exit {process.returncode}): {out[-2000:]} {err[-2000:]}")
-            assert time.monotonic() < deadline, f"no build reached {phase}"
-            time.sleep(0.05)
-        return int(marker.read_text())
-
-    def release(self, phase: str) -> None:
-        (self.hook / f"{phase}.go").touch()
-
-    def publish_copy_of(self, other: Night) -> None:
-        """Start from another night's published state: its warehouse (with history) and cache (with archive)."""
-        self.warehouse.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(other.warehouse, self.warehouse)
-        shutil.copytree(other.cache, self.cache, dirs_exist_ok=True)
-        shutil.copytree(other.feeds, self.feeds, dirs_exist_ok=True)
-
-    def leftovers(self) -> list[Path]:
-        return [
-            *self.warehouse.parent.glob("*.building*"),
-            *self.feeds.parent.glob(f".{self.feeds.name}.*"),
-            *(REPO / "build" / "runs").glob("*"),
-            *self.reports.rglob(".*.partial"),
-        ]
-
-
-def finished(process: subprocess.Popen) -> subprocess.CompletedProcess:
-    out, err = process.communicate(timeout=HOOK_TIMEOUT)
-    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
 
 @pytest.fixture

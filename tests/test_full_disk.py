@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import REPO, SAMPLE_PDF
-from tests.test_faults import Night, digest, errors
+from tests.nights import Night, digest, errors
 
 MIB = 1 << 20
 SMALL = 16 * 1024  # bytes: a few pages, less than any cache entry, seed set, feed set or workbook of the sample

@@ -14,7 +14,8 @@ import pytest
 from nightly import build
 from synth.budget_book import render_book
 from synth.editions import OTHER_DEPARTMENT, corrected_edition, next_year_edition, other_department_edition
-from tests.helpers import REPO, SAMPLE_PDF, make_build_command, raw_seeds_dir
+from tests.helpers import REPO, SAMPLE_PDF
+from tests.nights import Night
 
 SAMPLE = SAMPLE_PDF.name
 NEXT_YEAR = "duobao_2025.pdf"
@@ -28,28 +29,18 @@ MANIFEST_YEAR = 2026
 MANIFEST = f"file,fiscal_year\n{HEALTH_2025},{MANIFEST_YEAR}\n"
 
 
-class Nights:
-    """One PDF folder, cache and published warehouse, built night after night with nightly/build.py."""
+class Nights(Night):
+    """One PDF folder, cache and published warehouse, built night after night with nightly/build.py; what each
+    night printed is kept by its name."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
-        self.pdf_dir = root / "pdf"
-        self.pdf_dir.mkdir()
-        self.warehouse = root / "warehouse" / "jixiao.duckdb"
-        self.raw = raw_seeds_dir()
+        super().__init__(root, jobs=2)
         self.outputs: dict[str, str] = {}
 
-    def build(self, night: str, *extra: str) -> subprocess.CompletedProcess:
-        command = make_build_command(self.root, self.pdf_dir, self.raw, "-j", "2", *extra)
-        result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
-        self.outputs[night] = result.stdout + result.stderr
+    def night(self, name: str, *extra: str) -> subprocess.CompletedProcess:
+        result = self.build(*extra)
+        self.outputs[name] = result.stdout + result.stderr
         return result
-
-    def keep(self, name: str) -> Path:
-        """A copy of the published warehouse as it is now."""
-        copy = self.root / f"{name}.duckdb"
-        shutil.copyfile(self.warehouse, copy)
-        return copy
 
 
 def _mode(output: str) -> str:
@@ -85,15 +76,15 @@ def nights(tmp_path_factory: pytest.TempPathFactory, seed: dict) -> Nights:
     try:
         for night, change, code in steps:
             change()
-            result = run.build(night)
+            result = run.night(night)
             assert result.returncode == code, run.outputs[night][-3000:]
             run.keep(night)
-        result = run.build("full", "--full", "1")
+        result = run.night("full", "--full", "1")
         assert result.returncode == 1, run.outputs["full"][-3000:]
         run.keep("full")
         yield run
     finally:
-        shutil.rmtree(run.raw, ignore_errors=True)
+        run.close()
 
 
 def test_each_night_says_how_it_was_built(nights: Nights) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -14,47 +14,19 @@ import pytest
 from extract.pipeline import Shard, pdf_files
 from synth.budget_book import render_book
 from synth.editions import next_year_edition
-from tests.helpers import REPO, SAMPLE_PDF, make_build_command, raw_seeds_dir
-
-
-class Nightly:
-    """A folder of books, a cache, raw seeds and a published warehouse, as a nightly keeps them."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.pdf_dir = root / "pdf"
-        self.pdf_dir.mkdir()
-        self.warehouse = root / "warehouse" / "jixiao.duckdb"
-        self.raw = raw_seeds_dir()
-
-    def build(self, *extra: str) -> subprocess.CompletedProcess:
-        command = make_build_command(self.root, self.pdf_dir, self.raw, *extra)
-        return subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
-
-    def fingerprint(self) -> str:
-        return hashlib.sha256(self.warehouse.read_bytes()).hexdigest()
-
-    def documents(self, connection: duckdb.DuckDBPyConnection | None = None) -> list[tuple]:
-        """The documents a reader sees: on its open connection, or as a new reader in its own process (DuckDB
-        shares one database instance per file within a process)."""
-        sql = "select source_file from marts.dim_document order by 1"
-        if connection is not None:
-            return connection.execute(sql).fetchall()
-        code = (
-            f"import duckdb; print(duckdb.connect({str(self.warehouse)!r}, read_only=True).execute({sql!r}).fetchall())"
-        )
-        reader = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-        return eval(reader.stdout)
+from tests.helpers import REPO, SAMPLE_PDF
+from tests.nights import Night
 
 
 @pytest.fixture
-def nightly(tmp_path: Path) -> Nightly:
-    night = Nightly(tmp_path)
+def nightly(tmp_path: Path) -> Iterator[Night]:
+    """A nightly's folders, built with every core as make build does."""
+    night = Night(tmp_path, jobs=None)
     yield night
-    shutil.rmtree(night.raw)
+    night.close()
 
 
-def test_nightly_sequence(nightly: Nightly, seed: dict) -> None:
+def test_nightly_sequence(nightly: Night, seed: dict) -> None:
     shutil.copy(SAMPLE_PDF, nightly.pdf_dir)
     first = nightly.build()
     assert first.returncode == 0, first.stderr
@@ -85,7 +57,7 @@ def test_nightly_sequence(nightly: Nightly, seed: dict) -> None:
     assert nightly.documents() == [(SAMPLE_PDF.name,)]
 
 
-def test_a_book_that_does_not_add_up_is_held_back_alone(nightly: Nightly, seed: dict) -> None:
+def test_a_book_that_does_not_add_up_is_held_back_alone(nightly: Night, seed: dict) -> None:
     """Isolate documents, not builds: the anomalous book is held back with its reason, the others publish, and
     the build exits 1 with the held-back file named in one line of its summary."""
     shutil.copy(SAMPLE_PDF, nightly.pdf_dir)
@@ -102,7 +74,7 @@ def test_a_book_that_does_not_add_up_is_held_back_alone(nightly: Nightly, seed: 
     assert not list(nightly.warehouse.parent.glob(".*.building"))
 
 
-def test_a_writer_holding_the_warehouse_is_named_in_one_line(nightly: Nightly, seed: dict) -> None:
+def test_a_writer_holding_the_warehouse_is_named_in_one_line(nightly: Night, seed: dict) -> None:
     shutil.copy(SAMPLE_PDF, nightly.pdf_dir)
     assert nightly.build().returncode == 0
     render_book(next_year_edition(seed), nightly.pdf_dir / "synthetic_2025.pdf")
