@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -132,19 +133,31 @@ NOT_ROOT = 65534  # nobody: a user without a home or a login, as some cron jobs 
 ZONE = "Asia/Shanghai"  # the books' own timezone: file times and build stamps must stay in UTC
 
 
-# In the build's mount namespace: the PDF folder mounted read-only; /root, which only root may enter, opened (its
-# entries keep their own modes) because the machine's Python (pyenv) and the project's venv may live below it, as a
-# system Python would not.
-READ_ONLY_AND_ROOT_OPEN = r"""set -e
-mount --bind "PDF_DIR" "PDF_DIR" && mount -o remount,bind,ro "PDF_DIR"
-real=$(mktemp -d) && mount --bind /root "$real" && mount -t tmpfs -o mode=755 none /root
-for entry in "$real"/* "$real"/.[!.]*; do
-    target="/root/${entry##*/}"
-    if [ -d "$entry" ]; then mkdir "$target"; elif [ -e "$entry" ]; then touch "$target"; else continue; fi
-    mount --rbind "$entry" "$target"
+# In the build's mount namespace: the PDF folder mounted read-only; and each folder only root may enter on the way
+# to the machine's Python (pyenv under /root) or to the project's venv (a clone under /root) opened, its entries
+# keeping their own modes, as a system Python and a user's own checkout would be.
+BARE_MOUNTS = r"""set -e
+mount --bind "$BARE_PDF_DIR" "$BARE_PDF_DIR" && mount -o remount,bind,ro "$BARE_PDF_DIR"
+for folder in $BARE_CLOSED; do
+    real=$(mktemp -d) && mount --bind "$folder" "$real" && mount -t tmpfs -o mode=755 none "$folder"
+    for entry in "$real"/* "$real"/.[!.]*; do
+        target="$folder/${entry##*/}"
+        if [ -d "$entry" ]; then mkdir "$target"; elif [ -e "$entry" ]; then touch "$target"; else continue; fi
+        mount --rbind "$entry" "$target"
+    done
 done
 exec "$@"
 """
+
+
+def closed_folders(*paths: Path) -> list[str]:
+    """The folders on the way to ``paths`` that other users may not enter, outermost first."""
+    closed: list[str] = []
+    for way in (way for path in paths for way in (path.absolute(), path.resolve())):  # links and their targets
+        for folder in reversed(way.parents):
+            if not folder.stat().st_mode & stat.S_IXOTH and str(folder) not in closed:
+                closed.append(str(folder))
+    return sorted(closed, key=lambda folder: folder.count("/"))
 
 
 def _user_checkout(root: Path) -> Path:
@@ -162,6 +175,9 @@ def _user_checkout(root: Path) -> Path:
             (checkout / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(REPO / name, checkout / name)
     (checkout / ".venv").symlink_to(REPO / ".venv")
+    installed = (REPO / ".venv" / ".installed").stat().st_mtime  # what make test installed: up to date here too
+    for name in ("requirements.txt", "pyproject.toml"):
+        os.utime(checkout / name, (installed - 1, installed - 1))
     return checkout
 
 
@@ -182,8 +198,10 @@ def test_a_nightly_on_a_bare_machine_publishes_the_sample_exactly(sample_warehou
         cron = ["env", "-i", "PATH=/usr/bin:/bin", f"HOME={home}", f"TZ={ZONE}"]
         as_user = ["setpriv", f"--reuid={NOT_ROOT}", f"--regid={NOT_ROOT}", "--clear-groups", *cron]
         make = [*as_user, "make", "-C", str(checkout), "build", f"PDF_DIR={pdf_dir}", "JOBS=2"]
-        script = READ_ONLY_AND_ROOT_OPEN.replace("PDF_DIR", str(pdf_dir))
-        done = subprocess.run(with_fonts([], ["sh", "-c", script, "bare", *make]), capture_output=True, text=True)
+        closed = closed_folders(REPO / ".venv" / "bin" / "python", Path(sys.executable), Path(sys.base_prefix) / "bin")
+        mounts = {"BARE_PDF_DIR": str(pdf_dir), "BARE_CLOSED": " ".join(closed)}
+        command = with_fonts([], ["sh", "-c", BARE_MOUNTS, "bare", *make])
+        done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **mounts})
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
         assert "Traceback" not in done.stdout + done.stderr
         built = checkout / "warehouse" / "jixiao.duckdb"
