@@ -100,7 +100,7 @@ def write_workbook(sheets: list[Sheet], path: Path) -> None:
         columns = []
         for index, name in enumerate(sheet["columns"]):
             english = names.get(name, name)
-            shown = header(english) if english in names.values() else name  # with its unit: 总计（万元）
+            shown = header(english) if name in names else name  # with its unit: 总计（万元）
             widths = [display_width(shown)] + [display_width(row[index]) for row in sample if row[index]]
             width = min(DEFAULT_MAX_COLUMN_WIDTH, max(widths) + 2)
             form = number_format(english)

@@ -44,10 +44,11 @@ def zh_labels() -> dict[str, str]:
     return dict(project_vars()["zh_column_labels"])
 
 
-def header(column: str) -> str:
-    """A column's Chinese name with its unit where it has one, as every header shows it: 总计（万元）."""
-    unit = project_vars()["zh_column_units"].get(column)
-    return f"{zh_labels()[column]}（{unit}）" if unit else zh_labels()[column]
+def header(column: str, note: str = "") -> str:
+    """A column's Chinese name with its unit where it has one, as every header shows it: 总计（万元）, and a note
+    after the unit (总计（万元，合计）)."""
+    said = "，".join(part for part in (project_vars()["zh_column_units"].get(column), note) if part)
+    return f"{zh_labels()[column]}（{said}）" if said else zh_labels()[column]
 
 
 @cache

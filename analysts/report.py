@@ -48,8 +48,13 @@ DEFAULT_LABEL_CHARS = 20
 STATUS_COLOURS = {"new": "#2e7d32", "discontinued": "#c62828", "changed": "#1565c0"}
 BAR_COLOUR = "#4472c4"
 SUMMED = "（各单位之和）"  # beside a total the book does not print: the sum of its funding units
-# What the index does not show, so that a change there alone does not rewrite it.
-INDEX_HIDDEN = {"projects_total_amount", "prior_total_amount", "unit_count", "target_count", "quantified_target_count"}
+# What the index shows of each department-year (report_summary's columns): its content hash covers these alone, so
+# a change elsewhere (the projects' sum behind a printed 合计) does not rewrite it.
+INDEX_COLUMNS = (
+    *("fiscal_year", "department_name", "total_amount", "is_total_printed", "project_count", "prior_fiscal_year"),
+    *("new_project_count", "discontinued_project_count", "changed_project_count"),
+    *("new_label", "discontinued_label", "changed_label", "quantified_target_share", "flag_count"),
+)
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 STYLE = """
 body { font-family: "Noto Sans CJK SC", "WenQuanYi Zen Hei", "Microsoft YaHei", "PingFang SC", sans-serif;
@@ -238,18 +243,19 @@ def department_page(connection: duckdb.DuckDBPyConnection, fiscal_year: int, dep
 
 def total_label(summary: dict) -> str:
     """The total's label says what it is: the 合计 as printed, or, where the book prints none, the units' sum."""
-    return f"{header('total_amount')[:-1]}，{'合计' if summary['is_total_printed'] else '各资金使用单位之和'}）"
+    return header("total_amount", "合计" if summary["is_total_printed"] else "各资金使用单位之和")
 
 
 def reconciliation_note(summary: dict) -> str:
     """Where the printed 合计 differs from what its projects add up to (rounding, or a book held back and released),
     the page says so, with the difference."""
-    printed, projects = summary["total_amount"], summary["projects_total_amount"]
-    if not summary["is_total_printed"] or printed is None or projects is None or printed == projects:
+    difference = summary["printed_minus_projects"]
+    if not difference:  # NULL where the book prints no 合计 (or no project); 0 where they agree
         return ""
     return (
-        f'<p class="note">合计按书中所印：{amount(printed)} 万元；各项目之和 {amount(projects)} 万元，'
-        f"相差 {amount(printed - projects)} 万元（见 marts.mart_reconciliation）。</p>"
+        f'<p class="note">合计按书中所印：{amount(summary["total_amount"])} 万元；各项目之和 '
+        f"{amount(summary['projects_total_amount'])} 万元，相差 {amount(difference)} 万元"
+        "（见 marts.mart_reconciliation）。</p>"
     )
 
 
@@ -263,8 +269,8 @@ def index_page(summaries: list[tuple], columns: list[str], data_docs: str | None
     """The index of every department-year, and a link to the quality gate's Data Docs (``data_docs``, relative)."""
     labels = zh_labels()
     items = [dict(zip(columns, values, strict=True)) for values in summaries]
-    shown = [{k: v for k, v in item.items() if k not in INDEX_HIDDEN} for item in items]
-    digest = content_hash([REPORT_FORMAT, [sorted(item.items()) for item in shown], data_docs])
+    shown = [[item[column] for column in INDEX_COLUMNS] for item in items]
+    digest = content_hash([REPORT_FORMAT, shown, data_docs])
     rows = []
     for item in items:
         link = f"{file_stem(item['fiscal_year'], item['department_name'])}.html"

@@ -33,16 +33,16 @@ from extract.page_text import page_texts
 from synth import cards
 from synth.budget_book import render_book, render_collected
 from synth.editions import next_year_edition
-from tests.helpers import REPO, SAMPLE_PDF, with_fonts
+from tests.helpers import FONT_FOLDERS, REPO, SAMPLE_PDF, with_fonts
 from tests.test_layouts import CONTENTS, HABITS, VARIANTS
 
-FONT_FOLDERS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 # The CJK fonts a machine may have: `make test-deps` installs both (Debian's fonts-wqy-zenhei, fonts-noto-cjk).
 CJK_FONTS = {"wenquanyi": "wqy-zenhei.ttc", "noto_cjk": "NotoSansCJK-Regular.ttc"}
 
 
 def installed_font(file_name: str) -> Path:
-    found = sorted(path for folder in FONT_FOLDERS if folder.is_dir() for path in folder.rglob(file_name))
+    folders = [Path(folder) for folder in FONT_FOLDERS]
+    found = sorted(path for folder in folders if folder.is_dir() for path in folder.rglob(file_name))
     assert found, f"{file_name} is not installed: run `make test-deps` (Debian's fonts-wqy-zenhei fonts-noto-cjk)"
     return found[0]
 

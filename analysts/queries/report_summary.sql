@@ -52,6 +52,8 @@ final as (
         documents.total_amount,
         documents.is_total_printed,
         summary.total_amount as projects_total_amount,
+        case when documents.is_total_printed then documents.total_amount - summary.total_amount end
+            as printed_minus_projects,
         summary.prior_total_amount,
         summary.project_count,
         units.unit_count,
