@@ -3,7 +3,8 @@
 The fonts a machine has: the extractor runs with the machine's font folders hidden by a private mount namespace
 (``tests.helpers.with_fonts``: as root, or in a user namespace otherwise), once with no font at all, once with only
 WenQuanYi, once with only Noto CJK, over the sample (fonts not embedded), every layout, content and format the synth
-renders (not embedded) and a bench corpus book (WenQuanYi embedded). Every raw seed is identical, byte for byte:
+renders (not embedded), a bench corpus book (WenQuanYi embedded) and a book of both (an embedded cover before
+the sample's table). Every raw seed is identical, byte for byte:
 the marts are a function of the raw seeds and the reference seeds, so their rows are too.
 """
 
@@ -64,6 +65,13 @@ def books(tmp_path_factory: pytest.TempPathFactory, seed: dict) -> Path:
     installed_font(CJK_FONTS["wenquanyi"])  # the bench corpus embeds it
     [embedded] = make_corpus(seed, folder.parent / "corpus", 1)
     shutil.copy(embedded, folder / "embedded_font_book.pdf")
+    # Another habit: a book put together from parts, its cover and contents embedding their font, its table not
+    # (each page's text from its own engine).
+    with closing(pdfium.PdfDocument.new()) as mixed:
+        with closing(pdfium.PdfDocument(embedded)) as front, closing(pdfium.PdfDocument(SAMPLE_PDF)) as table:
+            mixed.import_pages(front, [0, 1])
+            mixed.import_pages(table)
+        mixed.save(folder / "mixed_fonts_book.pdf")
     return folder
 
 
