@@ -24,14 +24,13 @@ from .data_docs import make_offline, site_of
 from .formats import FORMATS
 from .formats import packed as packed_format
 from .model import AMOUNT_COLUMNS as AMOUNT_INDEXES
-from .model import COLUMNS, Document
+from .model import AMOUNT_PATTERN as AMOUNT
+from .model import APPENDED_AMOUNT_COLUMNS, COLUMNS, Document
 from .seeds import INDICATOR_FIELDS, ROW_FIELDS, indicator_row_records, table_row_records
 
 # Every file besides the extractor's source that decides the gate's verdict (for the cache key).
 GATE_INPUTS = (DBT_PROJECT,)
 AMOUNT_COLUMNS = [COLUMNS[index] for index in AMOUNT_INDEXES]  # the dbt var amount_columns (a test ties them)
-# An amount as printed: digits with or without thousands separators, at most two decimals; never negative.
-AMOUNT = r"^(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$"
 # A positive whole number as written in the raw seeds (row numbers, indicator numbers, pages).
 ORDINAL = r"^[1-9]\d*$"
 # A printed weight (分值 / 权重): a number, a percent sign allowed.
@@ -58,10 +57,11 @@ def indicator_cell_pattern(project: Path = DBT_PROJECT) -> str:
 
 
 def gate_inputs() -> bytes:
-    """What the gate's verdict depends on besides the extractor's source, read from ``GATE_INPUTS``: the
-    indicator grammar. Only the var, not the whole dbt project, so that editing a model does not make every
+    """What the gate's verdict and the records depend on besides the extractor's source, read from
+    ``GATE_INPUTS``: the indicator grammar and the printed-code grammar (a department's name without its code).
+    Only the vars, not the whole dbt project, so that editing a model does not make every
     book be read again (``extract.cache.extractor_fingerprint``)."""
-    return indicator_pattern(DBT_PROJECT).encode()
+    return (indicator_pattern(DBT_PROJECT) + str(project_vars(DBT_PROJECT)["printed_code_pattern"])).encode()
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def _row_suite(gx: ModuleType, gxe: ModuleType) -> Any:
     suite.add_expectation(
         gxe.ExpectColumnValuesToBeInSet(column="row_kind", value_set=["total", "funding_unit", "project"])
     )
-    for column in AMOUNT_COLUMNS:
+    for column in (*AMOUNT_COLUMNS, *APPENDED_AMOUNT_COLUMNS):
         suite.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column=column, regex=AMOUNT))
     for column in ("row_number", "page_start", "page_end"):
         suite.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column=column, regex=ORDINAL))

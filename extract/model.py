@@ -16,8 +16,20 @@ COLUMNS = (
     "goal_text",  # 绩效目标
     "indicator_text",  # 绩效指标
 )
+# Columns appended to raw_table_rows (issue 22) for what the two-period forms print beside the year's cells.
+APPENDED_COLUMNS = (
+    "carryover_funds",  # 上年结转资金: a part of the year's total, beside 财政拨款 and 其他资金
+    "period_total_amount",  # 中期资金总额 / 项目资金总额: the whole period's (中期 / 项目 / 实施期 / 长期)
+    "period_fiscal_appropriation",  # the period's 其中：财政拨款 / 财政资金
+    "period_other_funds",  # the period's 其他资金
+    "period_goal_text",  # 中期目标 / 项目总目标 / 长期目标 / 实施期绩效目标
+)
+APPENDED_AMOUNT_COLUMNS = APPENDED_COLUMNS[:4]
 TOTAL_COLUMN = COLUMNS.index("total_amount")
 AMOUNT_COLUMNS = range(TOTAL_COLUMN, TOTAL_COLUMN + 4)
+# An amount as printed: digits with or without thousands separators, at most four decimals (county forms print
+# ``124.8000``); never negative. The gate's amount grammar, and how a card tells an amount from other values.
+AMOUNT_PATTERN = r"^(\d{1,3}(,\d{3})+|\d+)(\.\d{1,4})?$"
 # Header labels as books print them (brackets normalised to full width), per column.
 LABELS: dict[str, tuple[str, ...]] = {
     "name": ("项目名称（资金使用单位）", "项目名称", "资金使用单位（项目名称）"),
@@ -163,9 +175,11 @@ class IndicatorRecord(TypedDict):
 class FormatRow(TableRow):
     """A row of a format other than the packed table: its ``kind`` is what the reader saw (a card prints no unit
     row and may print no goal, so it cannot be told from its cells), and ``fields`` keeps every other labelled
-    value the format prints (主管部门, 实施单位, 项目支出实施期, 实施期绩效目标, …) as printed."""
+    value the format prints (主管部门, 实施单位, 项目支出实施期, 项目属性, …) as printed, label → value;
+    ``appended`` the cells of ``APPENDED_COLUMNS`` it prints (the period's amounts and goal, 上年结转资金)."""
 
     fields: dict[str, str] = dataclass_field(default_factory=dict)
+    appended: dict[str, str] = dataclass_field(default_factory=dict)
 
 
 @dataclass

@@ -8,14 +8,16 @@ from pathlib import Path
 from common.atomic import write_atomic
 
 from . import __version__
-from .model import COLUMNS, Document, FormatDocument, IndicatorRecord, Quarantined
+from .model import APPENDED_COLUMNS, COLUMNS, Document, FormatDocument, FormatRow, IndicatorRecord, Quarantined
 
 DOCUMENT_FIELDS = tuple(
     "document_id source_file department_name fiscal_year fiscal_year_source table_title "
     "amount_unit page_count table_pages table_chars cell_chars extractor_version source_modified_at "
     "source_sha256 table_ordinal table_format is_stale stale_reason fiscal_year_conflict".split()
 )
-ROW_FIELDS = ("document_id", "row_number", "row_kind", *COLUMNS, "page_start", "page_end")
+ROW_FIELDS = ("document_id", "row_number", "row_kind", *COLUMNS, "page_start", "page_end", *APPENDED_COLUMNS)
+# raw_row_fields: every other labelled value a card prints (项目属性, 项目期, 主管部门, …), label and value as printed.
+ROW_FIELD_FIELDS = ("document_id", "row_number", "label", "value")
 QUARANTINE_FIELDS = (
     *("source_file", "reason", "page", "stage", "reason_code", "document_id", "row_number"),
     *("subject", "printed_value", "computed_value", "disposition"),
@@ -51,9 +53,23 @@ def _document_record(d: Document) -> tuple:
 def table_row_records(documents: list[Document]) -> list[tuple]:
     """One record per printed row, in ROW_FIELDS order: what the raw seed holds and the gate checks."""
     return [
-        (d.document_id, str(number), row.kind, *row.cells, str(row.page_start), str(row.page_end))
+        (
+            *(d.document_id, str(number), row.kind, *row.cells, str(row.page_start), str(row.page_end)),
+            *(row.appended.get(column, "") if isinstance(row, FormatRow) else "" for column in APPENDED_COLUMNS),
+        )
         for d in documents
         for number, row in enumerate(d.rows, start=1)
+    ]
+
+
+def row_field_records(documents: list[Document]) -> list[tuple]:
+    """One record per labelled value a row keeps as printed (``FormatRow.fields``), in ROW_FIELD_FIELDS order."""
+    return [
+        (d.document_id, str(number), label, value)
+        for d in documents
+        for number, row in enumerate(d.rows, start=1)
+        if isinstance(row, FormatRow)
+        for label, value in row.fields.items()
     ]
 
 
@@ -67,6 +83,7 @@ def write_seeds(
     _write(out_dir / "raw_documents.csv", DOCUMENT_FIELDS, [_document_record(d) for d in documents])
     _write(out_dir / "raw_table_rows.csv", ROW_FIELDS, table_row_records(documents))
     write_indicator_rows(out_dir, documents)
+    _write(out_dir / "raw_row_fields.csv", ROW_FIELD_FIELDS, row_field_records(documents))
     refused = [
         (
             *(q.source_file, q.reason, q.page or "", q.stage, q.reason_code, q.document_id, q.row_number or ""),

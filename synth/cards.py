@@ -23,7 +23,13 @@ from .grid import Cell, GridStyle, GridWriter
 
 DEFAULT_PROJECTS_PER_UNIT = 4  # the first projects of each unit: enough for every feature, fast to read
 SPLIT_VALUE = re.compile(r"^(?P<operator>[≥≤≧≦><=＝]?)(?P<value>\d+(?:\.\d+)?)(?P<unit>[^\d]{0,4})$")
-YEARS = {"project_card": 2020, "split_value_card": 2021, "indicator_table": 2022, "period_card": 2023}
+YEARS = {
+    "project_card": 2020,
+    "split_value_card": 2021,
+    "indicator_table": 2022,
+    "period_card": 2023,
+    "national_declaration": 2019,
+}
 DEPARTMENT_CODE = "433001"
 SERIAL_DATE = ("44,561", "年-月-日", "2021-12-31")  # printed value, unit, what it stands for
 PLACEHOLDER = ("产出指标", "成本指标", "项目成本控制在预算范围内", "≤**万元")
@@ -56,6 +62,10 @@ class PrintedProject:
     indicators: tuple[PrintedIndicator, ...]
     period: str = ""
     period_goal: str = ""
+    period_total: str = ""  # the period's amounts (中期资金总额 …), where the form prints them
+    period_fiscal: str = ""
+    period_other: str = ""
+    kept: tuple[tuple[str, str], ...] = ()  # other labelled fields, (label, value) as printed
 
 
 def selected(seed: dict, per_unit: int = DEFAULT_PROJECTS_PER_UNIT) -> list[tuple[dict, dict]]:
@@ -182,6 +192,44 @@ def period_card_content(seed: dict, per_unit: int = DEFAULT_PROJECTS_PER_UNIT) -
                 tuple(rows),
                 period=PERIOD,
                 period_goal=f"{PERIOD[:4]}年起：{project['goal']}",
+            )
+        )
+    return projects
+
+
+NATIONAL_CODE = "[433]"  # the national template prints 主管部门及代码 as ``[173]中国科学院``
+NATIONAL_YEARS = 3  # its 中期: three years
+
+
+def national_declaration_content(seed: dict, per_unit: int = DEFAULT_PROJECTS_PER_UNIT) -> list[PrintedProject]:
+    """The national template (财预〔2015〕88号): the department with its code in square brackets, 项目属性 and 项目期
+    kept, the period's (中期, three years) amounts beside the year's, 中期目标 beside 年度目标, and each indicator's
+    中期指标值 (the seed's 实施周期 value) beside its 年度指标值."""
+    year = YEARS["national_declaration"]
+    span = f"{year}年-{year + NATIONAL_YEARS - 1}年"
+    projects = []
+    for unit, project in selected(seed, per_unit):
+        indicators = tuple(
+            PrintedIndicator(
+                i["level1_name"], i["level2_name"], i["name"], i["annual_value"], period_value=i["period_value"]
+            )
+            for i in project["indicators"]
+        )
+        projects.append(
+            PrintedProject(
+                f"{NATIONAL_CODE}{seed['document']['department']}",
+                unit["name"],
+                project["name"],
+                _amount(project["total"]),
+                _amount(project["fiscal_appropriation"]),
+                _amount(project["other"] or "0"),  # the form prints every amount cell: 0.00 where none
+                project["goal"],
+                indicators,
+                period_goal=f"{span}：{project['goal']}",
+                period_total=_amount(project["total"], NATIONAL_YEARS),
+                period_fiscal=_amount(project["fiscal_appropriation"], NATIONAL_YEARS),
+                period_other=_amount(project["other"] or "0", NATIONAL_YEARS),
+                kept=(("项目属性", "延续项目"), ("项目期", f"{NATIONAL_YEARS}年")),
             )
         )
     return projects
@@ -426,6 +474,46 @@ def render_indicator_table(seed: dict, path: Path, per_unit: int = DEFAULT_PROJE
     return writer.save()
 
 
+def render_national_declaration(seed: dict, path: Path, per_unit: int = DEFAULT_PROJECTS_PER_UNIT) -> Path:
+    """The national template as the Ministry prints it: one card per page, labels with a colon, amounts side by
+    side (中期 | 年度), the goals' labels in a row above them, and the grid beside a 绩效指标 cell merged down its
+    rows (cut by a page break when a card runs on: its header repeated)."""
+    year = YEARS["national_declaration"]
+    style = GridStyle(font_size=7.0, padding=2.5)
+    writer = GridWriter(path, "项目支出绩效目标申报表", subtitle_left=f"（{year}年度）", style=style)
+    span = f"（{year}年-{year + NATIONAL_YEARS - 1}年）"
+    columns = _columns([0.1, 0.14, 0.14, 0.26, 0.18, 0.18])[1:]
+    labels = ["一级指标", "二级指标", "三级指标", "中期指标值", "年度指标值"]
+    for p in national_declaration_content(seed, per_unit):
+        grid = _grid_rows(p.indicators, columns, lambda i: [i.name, i.period_value, i.value])
+        header = [
+            Cell("绩效指标", 0, 0.1, down=len(grid) + 1),
+            *(Cell(label, x0, x1, align="centre") for label, (x0, x1) in zip(labels, columns, strict=True)),
+        ]
+        (attribute, attribute_value), (term, term_value) = p.kept
+        card = [
+            [Cell("项目名称", 0, 0.18), Cell(p.name, 0.18, 1)],
+            [Cell("主管部门及代码", 0, 0.18), Cell(p.department, 0.18, 0.55), Cell("实施单位", 0.55, 0.7)]
+            + [Cell(p.unit, 0.7, 1)],
+            [Cell(attribute, 0, 0.18), Cell(attribute_value, 0.18, 0.55), Cell(term, 0.55, 0.7)]
+            + [Cell(term_value, 0.7, 1)],
+            [Cell("项目资金（万元）", 0, 0.18, down=3), Cell("中期资金总额：", 0.18, 0.4)]
+            + [Cell(p.period_total, 0.4, 0.55, align="right"), Cell("年度资金总额：", 0.55, 0.8)]
+            + [Cell(p.total, 0.8, 1, align="right")],
+            [Cell("其中：财政拨款", 0.18, 0.4), Cell(p.period_fiscal, 0.4, 0.55, align="right")]
+            + [Cell("其中：财政拨款", 0.55, 0.8), Cell(p.fiscal, 0.8, 1, align="right")],
+            [Cell("其他资金", 0.18, 0.4), Cell(p.period_other, 0.4, 0.55, align="right")]
+            + [Cell("其他资金", 0.55, 0.8), Cell(p.other, 0.8, 1, align="right")],
+            [Cell("总体目标", 0, 0.18, down=2), Cell(f"中期目标{span}", 0.18, 0.55, align="centre")]
+            + [Cell("年度目标", 0.55, 1, align="centre")],
+            [Cell(p.period_goal, 0.18, 0.55), Cell(p.goal, 0.55, 1)],
+            header,
+            *grid,
+        ]
+        writer.block(card, repeat=[header], new_page=True)
+    return writer.save()
+
+
 def render_unknown_format(seed: dict, path: Path, per_unit: int = 1) -> Path:
     """A card no reader knows (项目负责人, 指标内容, 评（扣）分标准): the extractor must refuse it and say so."""
     writer = GridWriter(path, "项目支出绩效目标表", subtitle_right="单位：万元")
@@ -450,6 +538,7 @@ RENDERERS: dict[str, Callable[[dict, Path], Path]] = {
     "split_value_card": render_split_value_cards,
     "indicator_table": render_indicator_table,
     "period_card": render_period_cards,
+    "national_declaration": render_national_declaration,
 }
 
 

@@ -93,6 +93,10 @@ def _one_value(i: cards.PrintedIndicator) -> tuple:
     return (i.level1, i.level2, i.name, "", "", "", "", i.value, "", "", i.standard, "")
 
 
+def _two_values(i: cards.PrintedIndicator) -> tuple:
+    return (i.level1, i.level2, i.name, "", "", "", i.period_value, i.value, "", "", "", "")
+
+
 def _split(i: cards.PrintedIndicator) -> tuple:
     value, annual = _split_target(i)
     return (i.level1, i.level2, i.name, i.operator, value, i.unit, "", annual, i.weight, i.direction, "", "")
@@ -112,6 +116,10 @@ def expected(name: str, seed: dict) -> tuple[list[tuple], list[tuple]]:
         projects = cards.period_card_content(seed)
         rows = _unit_rows(projects, lambda p: p.department)
         return rows, _expected_indicators(rows, projects, _one_value)
+    if name == "national_declaration":
+        projects = cards.national_declaration_content(seed)
+        rows = _unit_rows(projects, lambda p: p.unit)
+        return rows, _expected_indicators(rows, projects, _two_values)
     projects = cards.indicator_table_content(seed)
     rows = []
     for (subtotal_name, subtotal), unit in zip(cards.unit_subtotals(seed), seed["units"], strict=True):
@@ -134,6 +142,33 @@ def test_format_extracts_exactly(name: str, seed: dict, documents: dict[str, lis
     assert document.fiscal_year == cards.YEARS[name]
     assert document.amount_unit == ("元" if name == "indicator_table" else "万元")
     assert document.table_chars == document.cell_chars > 0
+
+
+def test_the_national_template_keeps_the_periods_figures_apart_from_the_years(
+    seed: dict, documents: dict[str, list[FormatDocument]]
+) -> None:
+    """项目支出绩效目标申报表: the period's (中期) amounts and goal land in their own columns, never in the year's;
+    项目属性 and 项目期 are kept as printed, label and value; the department's printed code is kept in its field."""
+    [document] = documents["national_declaration"]
+    projects = cards.national_declaration_content(seed)
+    printed = [row for row in document.rows if row.kind == "project"]
+    period = [
+        {
+            "period_total_amount": p.period_total,
+            "period_fiscal_appropriation": p.period_fiscal,
+            "period_other_funds": p.period_other,
+            "period_goal_text": p.period_goal,
+        }
+        for p in projects
+    ]
+    assert [row.appended for row in printed] == [  # type: ignore[attr-defined]
+        {column: value for column, value in cells.items() if value} for cells in period
+    ]
+    assert any(cells["period_other_funds"] for cells in period)
+    assert [row.fields for row in printed] == [  # type: ignore[attr-defined]
+        {"主管部门及代码": p.department, "实施单位": p.unit, **dict(p.kept)} for p in projects
+    ]
+    assert document.fiscal_year == cards.YEARS["national_declaration"]  # from the line under the title: （2019年度）
 
 
 def test_project_cards_in_another_layout_read_the_same(tmp_path: Path, seed: dict) -> None:
@@ -396,8 +431,9 @@ def test_format_documents_round_trip_the_cache_entry_and_the_archive(
 def test_the_fingerprint_covers_the_readers_and_only_the_gates_grammar(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A change to a format reader starts a fresh cache, and so does a change to the indicator grammar the gate
-    checks with; a change elsewhere in the dbt project does not."""
+    """A change to a format reader or a template (a province's form added to templates.yml) starts a fresh cache,
+    and so does a change to the indicator grammar the gate checks with; a change elsewhere in the dbt project does
+    not."""
     source = tmp_path / "extract"
     shutil.copytree(REPO / "extract", source, ignore=shutil.ignore_patterns("__pycache__"))
     project = tmp_path / "dbt_project.yml"
@@ -405,10 +441,14 @@ def test_the_fingerprint_covers_the_readers_and_only_the_gates_grammar(
     monkeypatch.setattr(cache, "EXTRACTOR_DIRS", (source, REPO / "common"))
     monkeypatch.setattr(gate, "DBT_PROJECT", project)
     before = cache.extractor_fingerprint()
-    reader = source / "formats" / "period_card.py"
+    reader = source / "formats" / "card.py"
     reader.write_text(reader.read_text(encoding="utf-8") + "\n# another habit\n", encoding="utf-8")
     after_reader = cache.extractor_fingerprint()
     assert after_reader != before
+    templates = source / "formats" / "templates.yml"
+    templates.write_text(templates.read_text(encoding="utf-8") + "\n# another province\n", encoding="utf-8")
+    assert cache.extractor_fingerprint() != after_reader
+    after_reader = cache.extractor_fingerprint()
     project.write_text(project.read_text(encoding="utf-8") + "\n# a model's comment\n", encoding="utf-8")
     assert cache.extractor_fingerprint() == after_reader
     settings = yaml.safe_load(project.read_text(encoding="utf-8"))

@@ -1,9 +1,10 @@
 """The published formats of the performance-target table, each a reader module behind one interface.
 
-A format module defines ``NAME`` (the ``table_format`` it records), ``PICTURE`` (one line for people),
-``LABELS`` (header labels and card fields that all appear on a page of it) and ``read(pages) -> [ReadTable]``.
+A format defines ``NAME`` (the ``table_format`` it records), ``PICTURE`` (one line for people), ``LABELS``
+(header labels and card fields that all appear on a page of it) and ``read(pages) -> [ReadTable]``: a module
+(the packed table, the indicator table) or a card template of ``templates.yml`` (``extract.formats.templates``).
 Detection is the same for every format: a page is of the format whose labels all appear in the page's plain
-text, the most specific (most labels) winning. Adding a format is one module and one line in ``READERS``.
+text, the most specific (most labels) winning. Adding a card form is an entry of ``templates.yml``.
 
 The Guangzhou table (every indicator packed into one cell, ``packed``) is detected here but read by
 ``extract.document``. ``read_formats`` reads a file of any other format into documents whose indicators are
@@ -17,7 +18,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
-from types import ModuleType
+from typing import Any
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -25,12 +26,14 @@ import pypdfium2 as pdfium
 from ..locate import compact
 from ..model import ExtractionError, FormatDocument, TableRow
 from ..page_text import page_texts as pdf_page_texts
-from . import indicator_table, packed, period_card, project_card, split_value_card
+from . import indicator_table, packed
 from .grid import PageGrids, page_grids
 from .records import ReadTable
+from .templates import TEMPLATES
 
-READERS: tuple[ModuleType, ...] = (project_card, split_value_card, indicator_table, period_card)
-FORMATS: tuple[ModuleType, ...] = (packed, *READERS)
+Format = Any  # a format module or a Template: NAME, PICTURE, LABELS, read (and, optionally, confirm)
+READERS: tuple[Format, ...] = (*TEMPLATES, indicator_table)
+FORMATS: tuple[Format, ...] = (packed, *READERS)
 GRID_WORDS = ("一级指标", "三级指标")  # an indicator grid, whatever its other columns
 PROJECT_TABLE_TITLES = ("项目支出绩效目标表", "项目绩效目标表", "绩效目标申报表")
 OTHER_TITLE = re.compile(r"^\S{2,30}表$")  # a line that is a table's title (部门整体支出绩效目标表, 三公经费预算表)
@@ -52,7 +55,7 @@ class Detection:
         return self.format_name is not None or self.nearest is not None
 
 
-def _labels_in(module: ModuleType, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _labels_in(module: Format, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     found = tuple(label for label in module.LABELS if label in text)
     return found, tuple(label for label in module.LABELS if label not in found)
 
@@ -116,7 +119,7 @@ def detect_file(page_texts: list[str]) -> FileDetection:
     return FileDetection(pages, name, [d.page for d in pages if d.format_name == name])
 
 
-def reader(name: str) -> ModuleType:
+def reader(name: str) -> Format:
     return next(module for module in READERS if module.NAME == name)
 
 

@@ -1,34 +1,51 @@
-"""The reader every card format shares: one card per project, a header block of labelled fields, then an
-indicator grid. A format is a ``CardSpec`` (its labels); the reading is here once.
+"""The reader every card template shares: one card per project, a header block of labelled fields, then an
+indicator grid. A template is data (``templates.yml``, loaded by ``extract.formats.templates``); the reading is
+here once.
 
 A card starts at the row whose first cell is its name label (项目名称 / 项目支出名称). In the header block each
-known label is paired with the next cell (a group label such as 项目资金（万元） only gives the amount unit). The
-grid starts at the row holding 一级指标 and 三级指标; its columns are mapped by their labels, so column order
-and extra columns do not matter. A card continues across pages (rows above the first card of a page belong to
-the card left open; a repeated grid header is skipped). Cards of one department (主管部门 / 预算部门) make one
-table; consecutive cards of one unit (实施单位) are preceded by a funding-unit row whose amounts are not printed
-(the SQL sums them).
+label is paired with the next cell; a group label (项目资金（万元）, 总体目标) only groups the rows beside it (its
+bracketed unit is the amount unit). Amounts printed side by side are placed by the side of their total label
+(中期资金总额 | 年度资金总额); labels printed in a row of their own (中期目标 | 年度目标) take the values printed
+under them in the next row. A label the template does not know is kept as printed (label and value) unless it
+sits in a money group or its value reads as an amount: then the card is refused naming it, since an amount
+nobody places would be lost. The grid starts at the row holding 一级指标 and 三级指标; its columns are mapped by
+their labels, so column order and extra columns do not matter (a label cell merged down beside the grid, 绩效指标,
+is skipped). A card continues across pages (rows above the first card of a page belong to the card left open; a
+repeated grid header is skipped). Cards of one department (主管部门 / 预算部门) make one table; consecutive cards
+of one unit (实施单位) are preceded by a funding-unit row whose amounts are not printed (the SQL sums them).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from ..model import ExtractionError
+from ..model import AMOUNT_PATTERN, APPENDED_COLUMNS, ExtractionError
 from .grid import Columns, GridRow, PageGrids, normalise
 from .records import AMOUNT_UNIT_IN_LABEL, ReadTable, indicator, table_cells, without_code
 
 GRID_MARKERS = ("一级指标", "三级指标")
 LEVEL_KEYS = ("level1_name", "level2_name")
-ROW_KEYS = ("name", "total", "fiscal", "other", "goal")  # the fields that are cells of raw_table_rows
+# What a header label may fill besides the raw_table_rows columns: the department (one document each), the
+# funding unit, or a field kept as printed.
+HEADER_KEYS = ("department", "unit", "kept")
+ROW_COLUMNS = ("name", "total_amount", "fiscal_appropriation", "other_funds", "goal_text", *APPENDED_COLUMNS)
+TOTALS = {"total_amount": "", "period_total_amount": "period_"}  # a total label names its side of the money block
+PERIOD_PREFIX = "period_"
+YEAR_RANGE = re.compile(r"（[^（）]*\d{2}[^（）]*[-－—~至][^（）]*）$")  # 中期目标（2024年-2026年）, （20××年－20××年）
+AMOUNT = re.compile(AMOUNT_PATTERN)
 
 
 @dataclass(frozen=True)
 class CardSpec:
+    """A card template as ``templates.yml`` describes it (see the file's head for each key)."""
+
     format_name: str
-    fields: dict[str, str]  # printed label → key: ROW_KEYS are cells, the others (department, unit, …) are kept
-    groups: tuple[str, ...]  # labels that only group rows (their unit in brackets is the amount unit)
+    fields: dict[str, str]  # printed label → a ROW_COLUMNS column or a HEADER_KEYS key
+    groups: tuple[str, ...]  # labels of a cell that only groups the rows beside it
     columns: dict[str, str]  # grid header label → IndicatorRecord key
+    money: tuple[str, ...] = ()  # the groups whose rows hold amounts
+    beside: tuple[str, ...] = ()  # labels of a cell merged down beside the grid
 
     @property
     def name_labels(self) -> tuple[str, ...]:
@@ -41,13 +58,19 @@ class _Card:
     printed: dict[str, str] = field(default_factory=dict)  # printed label → value, for the other fields
     page: int = 0
     grid: list[tuple[GridRow, dict[str, str]]] = field(default_factory=list)
+    sides: list[tuple[float, str]] = field(default_factory=list)  # (x0 of a total label, its column prefix)
+    group: str = ""  # the group label beside the current row
+    stacked: list[tuple[str, str, tuple[float, float]]] = field(default_factory=list)  # labels awaiting values
 
 
-def _label(text: str) -> tuple[str, str]:
-    """A label and the amount unit it carries in brackets: ``年度本级预算金额（万元）`` → (…, 万元)."""
-    label = normalise(text)
+def label_of(text: str) -> tuple[str, str]:
+    """A label as compared, and the amount unit it carries in brackets: ``年度本级预算金额（万元）`` → (…, 万元);
+    ``中期资金总额：`` → 中期资金总额; ``中期目标（2024年-2026年）`` → 中期目标."""
+    label = normalise(text).rstrip("：")
     match = AMOUNT_UNIT_IN_LABEL.match(label)
-    return (match["label"], match["unit"]) if match else (label, "")
+    if match:
+        return match["label"], match["unit"]
+    return YEAR_RANGE.sub("", label), ""
 
 
 class CardReader:
@@ -68,14 +91,15 @@ class CardReader:
         for page in pages:
             self.unit_page_unit = page.amount_unit or self.unit_page_unit
             for row in page.rows:
-                self._row(row, page)
+                self._row(row)
         self._finish_card()
         return self.tables
 
     # -- rows ------------------------------------------------------------------------------------
-    def _row(self, row: GridRow, page: PageGrids) -> None:
+    def _row(self, row: GridRow) -> None:
         texts = [normalise(t) for t in row.texts()]
-        if texts and _label(texts[0])[0] in self.spec.name_labels:
+        first = label_of(texts[0])[0] if texts else ""
+        if first in self.spec.name_labels:
             self._finish_card()
             self.card = _Card(page=row.page)
             self.in_grid, self.columns = False, None
@@ -85,37 +109,80 @@ class CardReader:
             self._grid_header(row)
         elif self.card is None:
             raise ExtractionError(f"a grid row before the first card: '{''.join(texts)[:40]}'", row.page, "stray_text")
-        elif self.in_grid and _label(texts[0] if texts else "")[0] not in self.spec.fields:
+        elif self.in_grid and first not in self.spec.fields and first not in self.spec.groups:
             self._grid_row(row)
         else:  # a header row (also after a grid header repeated above the header block's last rows)
             self.in_grid = False
             self._header(row)
 
     def _header(self, row: GridRow) -> None:
-        assert self.card is not None
-        cells = row.texts()
-        index = 0
-        while index < len(cells):
-            label, unit = _label(cells[index])
+        card = self.card
+        assert card is not None
+        cells = [(text, bound) for text, bound in zip(row.cells, row.bounds, strict=True) if text is not None]
+        if row.cells and row.cells[0] is not None:  # the row's first cell is printed: a group starts or ends
+            card.group = ""
+        if card.stacked:
+            self._stacked_values(row, cells)
+            return
+        labels = [label_of(text) for text, _ in cells]
+        for label, unit in labels:
             self.amount_unit = unit or self.amount_unit
-            if label in self.spec.groups or not label:  # a group label, or its merged cell cut by a page break
+            if label in self.spec.groups:
+                card.group = label
+        named = [(label, text, bound) for (label, _), (text, bound) in zip(labels, cells, strict=True)]
+        named = [item for item in named if item[0] not in self.spec.groups]
+        if len(named) > 1 and all(label in self.spec.fields for label, _, _ in named):  # labels over their values
+            card.stacked = [(label, text, bound) for label, text, bound in named if bound is not None]
+            return
+        index = 0
+        while index < len(named):
+            label, text, bound = named[index]
+            if not label:  # a group's merged cell cut by a page break
                 index += 1
                 continue
-            if label not in self.spec.fields:
-                raise ExtractionError(
-                    f"a card field this format does not know: '{cells[index][:30]}'", row.page, "card_structure"
-                )
-            value = cells[index + 1] if index + 1 < len(cells) else ""
-            key = self.spec.fields[label]
-            self.card.fields[key] = value
-            if key not in ROW_KEYS:
-                self.card.printed[label] = value
+            value = named[index + 1][1] if index + 1 < len(named) else ""
+            self._field(label, text, value, bound, row.page)
             index += 2
+
+    def _stacked_values(self, row: GridRow, cells: list[tuple[str, tuple[float, float] | None]]) -> None:
+        """The row under a row of labels: each value is the label's whose cell it lies under."""
+        card = self.card
+        assert card is not None
+        pending, card.stacked = card.stacked, []
+        for label, text, (x0, x1) in pending:
+            value = next((t for t, b in cells if b is not None and b[0] < x1 and x0 < b[1]), "")
+            self._field(label, text, value, (x0, x1), row.page)
+
+    def _field(self, label: str, printed: str, value: str, bound: tuple[float, float] | None, page: int) -> None:
+        card = self.card
+        assert card is not None
+        key = self.spec.fields.get(label)
+        in_money = card.group in self.spec.money
+        if key is None and (in_money or AMOUNT.match(value.strip())):
+            where = "in its money block" if in_money else f"whose value reads as an amount ({value.strip()[:20]})"
+            unknown = f"a card field this template does not know, {where}: '{normalise(printed)[:30]}'"
+            raise ExtractionError(unknown, page, "card_structure")
+        if key in TOTALS and bound is not None:
+            card.sides.append((bound[0], TOTALS[key]))
+        elif key in ("fiscal_appropriation", "other_funds", "carryover_funds") and bound is not None:
+            key = self._side(bound[0]) + key
+            if key not in ROW_COLUMNS:
+                raise ExtractionError(f"an amount this template does not place: '{label}'", page, "card_structure")
+        if key is None or key == "kept" or key not in ROW_COLUMNS:
+            card.printed[normalise(printed)] = value
+        if key is not None and key != "kept":
+            card.fields[key] = value
+
+    def _side(self, x0: float) -> str:
+        """The column prefix of the money side an amount label lies on: that of the nearest total label at or
+        left of it (the year's when the card prints one total)."""
+        sides = [side for side in self.card.sides if side[0] <= x0 + 1] if self.card else []
+        return max(sides)[1] if sides else ""
 
     def _grid_header(self, row: GridRow) -> None:
         if self.card is None:
             raise ExtractionError("an indicator grid before the first card", row.page, "stray_text")
-        columns = Columns.of(row, self.spec.columns)
+        columns = Columns.of(row, self.spec.columns, self.spec.beside)
         if self.columns is not None and columns.keys != self.columns.keys and self.card.grid:
             raise ExtractionError("the indicator grid's columns change inside a card", row.page, "card_structure")
         self.columns, self.in_grid = columns, True
@@ -150,8 +217,9 @@ class CardReader:
         last_unit = next((r for r in reversed(table.rows) if r.kind == "funding_unit"), None)
         if last_unit is None or last_unit.cells[0] != unit:
             table.add_row(table_cells(unit), "funding_unit", card.page)
-        cells = table_cells(f.get("name", ""), f.get("total", ""), f.get("fiscal", ""), "", f.get("other", ""))
-        cells[5] = f.get("goal", "")
-        table.add_row(cells, "project", card.page, dict(card.printed))
-        for seq, (row, values) in enumerate(card.grid, start=1):
-            table.add_indicator(indicator(values, seq, row.page))
+        cells = table_cells(*(f.get(column, "") for column in ("name", "total_amount", "fiscal_appropriation")))
+        cells[4], cells[5] = f.get("other_funds", ""), f.get("goal_text", "")
+        row = table.add_row(cells, "project", card.page, dict(card.printed))
+        row.appended = {column: f[column] for column in APPENDED_COLUMNS if f.get(column)}
+        for seq, (grid_row, values) in enumerate(card.grid, start=1):
+            table.add_indicator(indicator(values, seq, grid_row.page))

@@ -23,8 +23,10 @@ from ..rows import cell_text, text_lines
 # Lines printed outside the grids: the table's title (with a year), the unit / department line, a page number.
 TITLE_WORDS = ("绩效目标表", "绩效目标申报表")
 TITLE_YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年")
+YEAR_LINE = re.compile(r"^[（(](?:19|20)\d{2}年度?[)）]$")  # the national template's line under its title: （2019年度）
 UNIT_LINE = re.compile(r"(?:金额)?单位[:：]\s*(?P<unit>千?万?元)\s*$")
 ALIGNED = 2.0  # points: a grid row's cells lie exactly under its header's labels
+BESIDE = ""  # the key of a column beside the grid (a label cell merged down its rows)
 FURNITURE_LINE = re.compile(r"(?:部门|单位|编制单位|填报单位|预算部门)(?:名称)?[:：]")
 
 
@@ -51,25 +53,32 @@ class Columns:
     by position, not by index, so a continued grid whose page has fewer column rulings reads the same."""
 
     extents: tuple[tuple[float, float, str], ...]
+    beside: tuple[str, ...] = ()  # the labels of a cell merged down beside the grid
 
     @classmethod
-    def of(cls, header: GridRow, keys: dict[str, str]) -> Columns:
+    def of(cls, header: GridRow, keys: dict[str, str], beside: tuple[str, ...] = ()) -> Columns:
+        """The columns of a grid header; a label in ``beside`` is a cell merged down beside the grid (绩效指标):
+        its column holds no value."""
         extents = []
         for text, bound in zip(header.cells, header.bounds, strict=True):
             if text is None or bound is None:
                 continue
             label = normalise(text)
+            if label in beside:
+                extents.append((bound[0], bound[1], BESIDE))
+                continue
             if label not in keys:
                 raise ExtractionError(f"a column this format does not know: '{label}'", header.page, "card_structure")
             extents.append((bound[0], bound[1], keys[label]))
-        return cls(tuple(extents))
+        return cls(tuple(extents), beside)
 
     @property
     def keys(self) -> tuple[str, ...]:
-        return tuple(key for _, _, key in self.extents)
+        return tuple(key for _, _, key in self.extents if key != BESIDE)
 
     def values(self, row: GridRow) -> dict[str, str | None]:
-        """Each column's text in the row; None where no cell of the row lies under it (merged from above)."""
+        """Each column's text in the row; None where no cell of the row lies under it (merged from above). The
+        cell beside the grid holds no value: empty, or its label again where a page break cut it."""
         values: dict[str, str | None] = dict.fromkeys(self.keys)
         for text, bound in zip(row.cells, row.bounds, strict=True):
             if text is None or bound is None:
@@ -81,6 +90,10 @@ class Columns:
                     row.page,
                     "card_structure",
                 )
+            if key == BESIDE and normalise(text) in ("", *self.beside):
+                continue
+            if key == BESIDE:
+                raise ExtractionError(f"a value in the cell beside the grid: '{text[:30]}'", row.page, "card_structure")
             values[key] = text
         return values
 
@@ -101,7 +114,9 @@ class PageGrids:
 
     @property
     def title_year(self) -> int | None:
-        match = TITLE_YEAR.search(self.title or "")
+        """The year in the title, or on the line under it (``（2019年度）``)."""
+        lines = [self.title or "", *(line for line in self.furniture if YEAR_LINE.match(compact(line)))]
+        match = next((m for line in lines if (m := TITLE_YEAR.search(line))), None)
         return int(match["year"]) if match else None
 
     @property
@@ -117,6 +132,7 @@ def _is_furniture(line: str) -> bool:
     text = compact(line)
     return (
         any(word in text for word in TITLE_WORDS)
+        or bool(YEAR_LINE.match(text))
         or bool(UNIT_LINE.search(text))
         or bool(FURNITURE_LINE.match(text))
         or bool(PAGE_NUMBER.match(text))

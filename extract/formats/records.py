@@ -18,19 +18,21 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from common.dbt_project import project_vars
+
 from ..model import FormatRow, IndicatorRecord
 
 OPERATORS = ("≥", "≤", "≧", "≦", ">", "<", "=", "＝", "＞", "＜", "≠")
 DATE_UNITS = ("日期", "年-月-日", "年月日", "年/月/日")
 SERIAL_DATE = re.compile(r"^(?P<number>\d{2},?\d{3})(?:\.0+)?$")
 SPREADSHEET_EPOCH = date(1899, 12, 30)
-LEADING_CODE = re.compile(r"^\s*(?:[（(]\s*\d+\s*[)）]|\d+\s*[-－—])\s*")
+LEADING_CODE = re.compile(str(project_vars()["printed_code_pattern"]))  # one grammar with the models' unit_name
 AMOUNT_UNIT_IN_LABEL = re.compile(r"^(?P<label>.*?)[（(](?P<unit>千?万?元)[)）]$")
 INDICATOR_KEYS = tuple(IndicatorRecord.__annotations__)
 
 
 def without_code(name: str) -> str:
-    """``(433001)湖南省某厅`` → ``湖南省某厅``; ``820-某某镇`` → ``某某镇``."""
+    """``(433001)湖南省某厅`` → ``湖南省某厅``; ``[173]中国科学院`` → ``中国科学院``; ``820-某某镇`` → ``某某镇``."""
     return LEADING_CODE.sub("", name).strip()
 
 

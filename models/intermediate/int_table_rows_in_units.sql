@@ -39,10 +39,10 @@ final as (
     select
         *,
         document_id || {{ id_part('-u', 'unit_seq', 2) }} as funding_unit_id,
-        -- a unit code printed before the name ((433001001)…, 820001-…) is not part of it (kept in row_name)
+        -- a unit code printed before the name ((433001001)…, [173]…, 820001-…) is not part of it (kept in row_name)
         regexp_replace(
             max(row_name) filter (where row_kind = 'funding_unit') over (partition by document_id, unit_seq),
-            '^(\(\d{3,}\)|\d{3,}-)', ''
+            '{{ var("printed_code_pattern") }}', ''
         ) as unit_name
 
     from in_units
