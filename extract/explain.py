@@ -9,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .document import read_document
-from .formats import FORMATS, Detection, FileDetection, detect_file, page_texts
+from .formats import FORMATS, Detection, FileDetection, detect_file, page_texts, reader
 from .formats import packed as packed_format
+from .formats.card import label_of
 from .model import ExtractionError, FormatDocument
 
 PICTURES = {module.NAME: module.PICTURE for module in FORMATS}
@@ -97,9 +98,21 @@ def _read(data: bytes) -> tuple[list[str], set[int] | None]:
             f"{_pages(result.table_pages)}): {kinds.count('funding_unit')} units, {kinds.count('project')} projects,"
             f" {indicators}, amounts in {result.amount_unit or '?'}"
         )
+        unknown = _unknown_labels(result) if isinstance(result, FormatDocument) else []
+        if unknown:
+            lines.append(f"  kept as printed, labels the template does not know: {'、'.join(unknown)}")
     if any(isinstance(result, ExtractionError) for result in results):
         lines.append("refused: a table of the file cannot be read (the others are extracted)")
     return lines, pages
+
+
+def _unknown_labels(document: FormatDocument) -> list[str]:
+    """The header labels a card template does not name, kept as printed (label and value) in raw_row_fields."""
+    spec = getattr(reader(document.table_format), "spec", None)
+    if spec is None:
+        return []
+    printed = dict.fromkeys(label for row in document.rows for label in getattr(row, "fields", {}))
+    return [label for label in printed if label_of(label)[0] not in spec.fields]
 
 
 def main(argv: list[str]) -> int:

@@ -23,14 +23,13 @@ from common.dbt_project import DBT_PROJECT, project_vars
 from .data_docs import make_offline, site_of
 from .formats import FORMATS
 from .formats import packed as packed_format
-from .model import AMOUNT_COLUMNS as AMOUNT_INDEXES
 from .model import AMOUNT_PATTERN as AMOUNT
-from .model import APPENDED_AMOUNT_COLUMNS, COLUMNS, Document
+from .model import PERIOD_AMOUNT_COLUMNS, YEAR_AMOUNT_COLUMNS, Document
 from .seeds import INDICATOR_FIELDS, ROW_FIELDS, indicator_row_records, table_row_records
 
 # Every file besides the extractor's source that decides the gate's verdict (for the cache key).
 GATE_INPUTS = (DBT_PROJECT,)
-AMOUNT_COLUMNS = [COLUMNS[index] for index in AMOUNT_INDEXES]  # the dbt var amount_columns (a test ties them)
+AMOUNT_COLUMNS = list(YEAR_AMOUNT_COLUMNS)  # the dbt var amount_columns (a test ties them)
 # A positive whole number as written in the raw seeds (row numbers, indicator numbers, pages).
 ORDINAL = r"^[1-9]\d*$"
 # A printed weight (分值 / 权重): a number, a percent sign allowed.
@@ -100,7 +99,7 @@ def _row_suite(gx: ModuleType, gxe: ModuleType) -> Any:
     suite.add_expectation(
         gxe.ExpectColumnValuesToBeInSet(column="row_kind", value_set=["total", "funding_unit", "project"])
     )
-    for column in (*AMOUNT_COLUMNS, *APPENDED_AMOUNT_COLUMNS):
+    for column in (*AMOUNT_COLUMNS, *PERIOD_AMOUNT_COLUMNS):
         suite.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column=column, regex=AMOUNT))
     for column in ("row_number", "page_start", "page_end"):
         suite.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column=column, regex=ORDINAL))

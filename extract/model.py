@@ -24,7 +24,10 @@ APPENDED_COLUMNS = (
     "period_other_funds",  # the period's 其他资金
     "period_goal_text",  # 中期目标 / 项目总目标 / 长期目标 / 实施期绩效目标
 )
-APPENDED_AMOUNT_COLUMNS = APPENDED_COLUMNS[:4]
+# The year's amounts, 总计 and its parts (the dbt var amount_columns), and the period's beside them (the dbt var
+# period_amount_columns): 总计 = 财政拨款 + 财政专户拨款 + 其他资金 + 上年结转资金.
+YEAR_AMOUNT_COLUMNS = (*COLUMNS[1:5], "carryover_funds")
+PERIOD_AMOUNT_COLUMNS = APPENDED_COLUMNS[1:4]
 TOTAL_COLUMN = COLUMNS.index("total_amount")
 AMOUNT_COLUMNS = range(TOTAL_COLUMN, TOTAL_COLUMN + 4)
 # An amount as printed: digits with or without thousands separators, at most four decimals (county forms print

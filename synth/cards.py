@@ -316,17 +316,23 @@ def _columns(widths: list[float]) -> list[tuple[float, float]]:
     return list(pairwise(edges))
 
 
-def _card_header(p: PrintedProject, coded_labels: bool = False) -> list[list[Cell]]:
+def _card_header(
+    p: PrintedProject, fields: tuple[tuple[str, str], ...] = (), money: tuple[tuple[str, str], ...] = ()
+) -> list[list[Cell]]:
+    """The project card's header block; ``fields`` adds rows of (label, value) after 主管部门, ``money`` rows
+    inside the 项目资金 block."""
     return [
         [Cell("项目名称", 0, 0.2), Cell(p.name, 0.2, 1)],
         [Cell("主管部门", 0, 0.2), Cell(p.department, 0.2, 0.5), Cell("实施单位", 0.5, 0.65), Cell(p.unit, 0.65, 1)],
+        *([Cell(label, 0, 0.2), Cell(value, 0.2, 1)] for label, value in fields),
         [
-            Cell("项目资金（万元）", 0, 0.2, down=3),
+            Cell("项目资金（万元）", 0, 0.2, down=3 + len(money)),
             Cell("年度资金总额", 0.2, 0.5),
             Cell(p.total, 0.5, 1, align="right"),
         ],
         [Cell("其中：财政拨款", 0.2, 0.5), Cell(p.fiscal, 0.5, 1, align="right")],
         [Cell("其他资金", 0.2, 0.5), Cell(p.other, 0.5, 1, align="right")],
+        *([Cell(label, 0.2, 0.5), Cell(value, 0.5, 1, align="right")] for label, value in money),
         [Cell("年度目标", 0, 0.2), Cell(p.goal, 0.2, 1)],
     ]
 
@@ -340,21 +346,27 @@ def render_project_cards(
     content: list[PrintedProject] | None = None,
     department_table: bool = False,
     footnote: str | None = None,
+    fields: tuple[tuple[str, str], ...] = (),
+    money: tuple[tuple[str, str], ...] = (),
+    beside: bool = False,
 ) -> Path:
     """Format 1, cards flowing down the pages: short cards share a page, a long one continues on the next.
     ``note_after`` puts a page of plain text after that many cards (a section note in the middle); ``content``
     replaces the seed's (a collected book of several departments' cards); ``department_table`` ends the book
     with another table that has an indicator grid too (部门整体支出绩效目标表); ``footnote`` prints a line under the
-    last card, outside every cell."""
+    last card, outside every cell; ``fields`` and ``money`` add header rows (``_card_header``); ``beside`` prints
+    the grid beside a 绩效指标 label cell merged down its rows, as the national and Shanghai forms do."""
     title = f"{YEARS['project_card']}年项目支出绩效目标表"
     writer = GridWriter(path, title, subtitle_right="单位：万元", style=style)
-    columns = _columns([0.2, 0.2, 0.35, 0.25])
+    columns = _columns([0.12, 0.18, 0.18, 0.3, 0.22] if beside else [0.2, 0.2, 0.35, 0.25])[1 if beside else 0 :]
     labels = ["一级指标", "二级指标", "三级指标", "指标值"]
     content = content or project_card_content(seed, per_unit)
     for p in content:
         header = [Cell(label, x0, x1, align="centre") for label, (x0, x1) in zip(labels, columns, strict=True)]
         grid = _grid_rows(p.indicators, columns, lambda i: [i.name, i.value])
-        writer.block([*_card_header(p), header, *grid])
+        if beside:
+            header.insert(0, Cell("绩效指标", 0, columns[0][0], down=len(grid) + 1))
+        writer.block([*_card_header(p, fields, money), header, *grid])
         if note_after is not None and p is content[note_after - 1]:
             writer.note_page(["说明：以下为本部门所属单位项目。", "（本页无表格）"])
     if footnote:

@@ -60,15 +60,16 @@ def _labels_in(module: Format, text: str) -> tuple[tuple[str, ...], tuple[str, .
     return found, tuple(label for label in module.LABELS if label not in found)
 
 
-def detect(page_text: str, page: int = 0) -> Detection:
-    """The format of one page from its plain text (``extract.page_text``)."""
+def detect(page_text: str, page: int = 0, formats: tuple[Format, ...] = FORMATS) -> Detection:
+    """The format of one page from its plain text (``extract.page_text``), among ``formats`` (the packed table
+    and the readers)."""
     text = compact(page_text)
     other_table = any(
         OTHER_TITLE.match(compact(line)) and not any(w in compact(line) for w in PROJECT_TABLE_TITLES)
         for line in page_text.splitlines()
     )
     matches = []
-    for module in FORMATS:
+    for module in formats:
         found, missing = _labels_in(module, text)
         confirm = getattr(module, "confirm", None)  # a format's own test beyond its labels
         if not missing and (confirm is None or confirm(page_text)):
@@ -79,7 +80,8 @@ def detect(page_text: str, page: int = 0) -> Detection:
     titled = any(word in text for word in PROJECT_TABLE_TITLES) and "项目名称" in text
     if not (titled or all(word in text for word in GRID_WORDS)):
         return Detection(page, None, other_table=other_table)  # not a page of a project performance-target table
-    nearest = max(READERS, key=lambda m: len(_labels_in(m, text)[0]) / len(m.LABELS))
+    readers = [module for module in formats if module is not packed]
+    nearest = max(readers, key=lambda m: len(_labels_in(m, text)[0]) / len(m.LABELS))
     found, missing = _labels_in(nearest, text)
     return Detection(page, None, found, missing, nearest.NAME, other_table)
 
@@ -105,10 +107,10 @@ class FileDetection:
         )
 
 
-def detect_file(page_texts: list[str]) -> FileDetection:
+def detect_file(page_texts: list[str], formats: tuple[Format, ...] = FORMATS) -> FileDetection:
     """Each page's format, and the file's: the format of most pages (the packed table when it is there at all,
     so that today's books read exactly as before)."""
-    pages = [detect(text, number) for number, text in enumerate(page_texts, start=1)]
+    pages = [detect(text, number, formats) for number, text in enumerate(page_texts, start=1)]
     counts: dict[str, int] = {}
     for detection in pages:
         if detection.format_name:
@@ -119,8 +121,8 @@ def detect_file(page_texts: list[str]) -> FileDetection:
     return FileDetection(pages, name, [d.page for d in pages if d.format_name == name])
 
 
-def reader(name: str) -> Format:
-    return next(module for module in READERS if module.NAME == name)
+def reader(name: str, formats: tuple[Format, ...] = FORMATS) -> Format:
+    return next(module for module in formats if module.NAME == name)
 
 
 def _read_pages(data: bytes, found: FileDetection) -> list[PageGrids]:
@@ -144,12 +146,14 @@ def _read_pages(data: bytes, found: FileDetection) -> list[PageGrids]:
     return grids
 
 
-def read_formats(data: bytes, found: FileDetection, page_count: int) -> list[FormatDocument]:
+def read_formats(
+    data: bytes, found: FileDetection, page_count: int, formats: tuple[Format, ...] = FORMATS
+) -> list[FormatDocument]:
     """Read a file of a non-packed format into documents (one per table: a department's cards, a table)."""
     if found.format_name is None:
         raise found.refusal()
     pages = _read_pages(data, found)
-    tables = reader(found.format_name).read(pages)
+    tables = reader(found.format_name, formats).read(pages)
     if not tables:
         raise ExtractionError(f"no project in the {found.format_name} pages", found.table_pages[0], "no_table")
     digest = hashlib.sha256(data).hexdigest()
@@ -192,16 +196,18 @@ def page_texts(data: bytes) -> list[str]:
         pdf.close()
 
 
-def read_other_format(data: bytes, texts: list[str]) -> list[FormatDocument] | None:
+def read_other_format(
+    data: bytes, texts: list[str], formats: tuple[Format, ...] = FORMATS
+) -> list[FormatDocument] | None:
     """The one call ``extract.document.read_document`` makes: the documents of a file in a format other than
     the packed table; None when the file is the packed table (or holds no performance-target table at all), so
     that it is read exactly as before. Raises ExtractionError ``unknown_format`` when its pages look like a
-    performance-target table that no reader knows."""
-    found = detect_file(texts)
+    performance-target table that no reader knows. ``formats``: the build's; a test passes templates of its own."""
+    found = detect_file(texts, formats)
     if found.format_name == packed.NAME:
         return None
     if found.format_name is None:
         if any(d.looks_like_a_target_table for d in found.pages):
             raise found.refusal()
         return None
-    return read_formats(data, found, len(texts))
+    return read_formats(data, found, len(texts), formats)

@@ -22,8 +22,7 @@ unit_rows as (
 
     select
         *,
-        coalesce(total_amount, fiscal_appropriation, special_account_funds, other_funds) is not null
-            as is_total_printed
+        coalesce({{ amount_columns | join(', ') }}) is not null as is_total_printed
 
     from table_rows
     where row_kind = 'funding_unit'

@@ -1,5 +1,5 @@
 -- Every printed total of a current edition checked against the sum of its parts, in 万元:
---   row_total_equals_sources     总计 = 财政拨款 + 财政专户拨款 + 其他资金 on every printed row, exactly
+--   row_total_equals_sources     总计 = 财政拨款 + 财政专户拨款 + 其他资金 + 上年结转资金 on every printed row, exactly
 --   unit_equals_sum_of_projects  each funding unit's amount = the sum of its projects', exactly
 --   total_equals_sum_of_units    合计 = the sum of the units, within rounding: half of the last printed digit
 --                                per addend (0.005 × the number of units for a 万元 book printed to 0.01)
@@ -25,7 +25,8 @@ printed_columns as (
         bool_or(total_amount is not null) as prints_total_amount,
         bool_or(fiscal_appropriation is not null) as prints_fiscal_appropriation,
         bool_or(special_account_funds is not null) as prints_special_account_funds,
-        bool_or(other_funds is not null) as prints_other_funds
+        bool_or(other_funds is not null) as prints_other_funds,
+        bool_or(carryover_funds is not null) as prints_carryover_funds
 
     from all_rows
     group by document_id
@@ -39,13 +40,18 @@ table_rows as (
         printed_columns.prints_total_amount,
         printed_columns.prints_fiscal_appropriation,
         printed_columns.prints_special_account_funds,
-        printed_columns.prints_other_funds
+        printed_columns.prints_other_funds,
+        printed_columns.prints_carryover_funds
 
     from all_rows
     inner join printed_columns on all_rows.document_id = printed_columns.document_id
     where
         coalesce(
-            all_rows.total_amount, all_rows.fiscal_appropriation, all_rows.special_account_funds, all_rows.other_funds
+            all_rows.total_amount,
+            all_rows.fiscal_appropriation,
+            all_rows.special_account_funds,
+            all_rows.other_funds,
+            all_rows.carryover_funds
         ) is not null
 
 ),
@@ -64,11 +70,12 @@ amount_cells as (
             case when prints_total_amount then coalesce(total_amount, 0) end as total_amount,
             case when prints_fiscal_appropriation then coalesce(fiscal_appropriation, 0) end as fiscal_appropriation,
             case when prints_special_account_funds then coalesce(special_account_funds, 0) end as special_account_funds,
-            case when prints_other_funds then coalesce(other_funds, 0) end as other_funds
+            case when prints_other_funds then coalesce(other_funds, 0) end as other_funds,
+            case when prints_carryover_funds then coalesce(carryover_funds, 0) end as carryover_funds
 
         from table_rows
     )
-    on total_amount, fiscal_appropriation, special_account_funds, other_funds
+    on total_amount, fiscal_appropriation, special_account_funds, other_funds, carryover_funds
     into name amount_column value amount
 
 ),
@@ -84,13 +91,20 @@ row_checks as (
         row_name as subject_name,
         'total_amount' as amount_column,
         coalesce(total_amount, 0) as printed_amount,
-        coalesce(fiscal_appropriation, 0) + coalesce(special_account_funds, 0) + coalesce(other_funds, 0)
-            as sum_of_parts,
-        3 as addend_count,
+        coalesce(fiscal_appropriation, 0)
+        + coalesce(special_account_funds, 0)
+        + coalesce(other_funds, 0)
+        + coalesce(carryover_funds, 0) as sum_of_parts,
+        cast(prints_fiscal_appropriation as integer)
+        + cast(prints_special_account_funds as integer)
+        + cast(prints_other_funds as integer)
+        + cast(prints_carryover_funds as integer) as addend_count,
         0 as tolerance
 
     from table_rows
-    where prints_total_amount and (prints_fiscal_appropriation or prints_special_account_funds or prints_other_funds)
+    where
+        prints_total_amount
+        and (prints_fiscal_appropriation or prints_special_account_funds or prints_other_funds or prints_carryover_funds)
 
 ),
 

@@ -1,6 +1,7 @@
 -- Every printed row of every document with the curated corrections (seeds/reference/corrections.csv) applied,
 -- before any check runs, and its amounts scaled once from the printed unit to 万元 (docs/architecture.md,
--- Amount scale). The rounding tolerance of each amount is half of its last printed digit, in 万元.
+-- Amount scale). The rounding tolerance of each amount is half of its last printed digit, in 万元. The period's
+-- amounts and goal (printed beside the year's by the two-period forms) are carried and scaled, never corrected.
 
 {%- set text_columns = {'name': 'row_name', 'goal_text': 'goal_text', 'indicator_text': 'indicator_text'} %}
 {%- set amount_columns = var('amount_columns') %}
@@ -61,6 +62,10 @@ corrected as (
                 else table_rows.{{ column }}
             end as printed_{{ column }},
         {%- endfor %}
+        {%- for column in var('period_amount_columns') %}
+            table_rows.{{ column }} as printed_{{ column }},
+        {%- endfor %}
+        table_rows.period_goal_text,
         coalesce(table_rows.amount_decimals, 2) as amount_decimals,
         table_rows.page_start,
         table_rows.page_end,
@@ -81,7 +86,7 @@ final as (
         corrected.*,
         documents.amount_unit,
         documents.to_wan_yuan,
-        {%- for column in amount_columns %}
+        {%- for column in amount_columns + var('period_amount_columns') %}
             {{ to_wan_yuan('corrected.printed_' ~ column, 'documents.to_wan_yuan') }} as {{ column }},
         {%- endfor %}
         cast(

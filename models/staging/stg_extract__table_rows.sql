@@ -20,15 +20,20 @@ renamed as (
         {{ printed_amount('fiscal_appropriation') }} as fiscal_appropriation,
         {{ printed_amount('special_account_funds') }} as special_account_funds,
         {{ printed_amount('other_funds') }} as other_funds,
+        {{ printed_amount('carryover_funds') }} as carryover_funds,
         -- the last printed digit, for the rounding tolerance: 2 for 3,473.60
         greatest(
-            {{ printed_decimals('total_amount') }},
-            {{ printed_decimals('fiscal_appropriation') }},
-            {{ printed_decimals('special_account_funds') }},
-            {{ printed_decimals('other_funds') }}
+            {%- for column in var('amount_columns') %}
+                {{ printed_decimals(column) }}{{ ',' if not loop.last }}
+            {%- endfor %}
         ) as amount_decimals,
+        -- the period's amounts (中期 / 项目期), printed beside the year's by the two-period forms
+        {%- for column in var('period_amount_columns') %}
+            {{ printed_amount(column) }} as {{ column }},
+        {%- endfor %}
 
         nullif(trim(goal_text), '') as goal_text,
+        nullif(trim(period_goal_text), '') as period_goal_text,
         nullif(trim(indicator_text), '') as indicator_text,
         cast(page_start as integer) as page_start,
         cast(page_end as integer) as page_end

@@ -38,13 +38,18 @@ final as (
         projects.fiscal_appropriation,
         projects.special_account_funds,
         projects.other_funds,
+        projects.carryover_funds,
         projects.goal_text,
         coalesce(indicator_counts.indicator_count, 0) as indicator_count,
         projects.indicator_text,
         projects.source_page,
         projects.page_end as source_page_end,
         projects.is_corrected,
-        projects.corrected_columns
+        projects.corrected_columns,
+        projects.period_total_amount,
+        projects.period_fiscal_appropriation,
+        projects.period_other_funds,
+        projects.period_goal_text
 
     from projects
     inner join published on projects.document_id = published.document_id
