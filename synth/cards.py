@@ -505,19 +505,42 @@ def render_national_declaration(seed: dict, path: Path, per_unit: int = DEFAULT_
         (attribute, attribute_value), (term, term_value) = p.kept
         card = [
             [Cell("项目名称", 0, 0.18), Cell(p.name, 0.18, 1)],
-            [Cell("主管部门及代码", 0, 0.18), Cell(p.department, 0.18, 0.55), Cell("实施单位", 0.55, 0.7)]
-            + [Cell(p.unit, 0.7, 1)],
-            [Cell(attribute, 0, 0.18), Cell(attribute_value, 0.18, 0.55), Cell(term, 0.55, 0.7)]
-            + [Cell(term_value, 0.7, 1)],
-            [Cell("项目资金（万元）", 0, 0.18, down=3), Cell("中期资金总额：", 0.18, 0.4)]
-            + [Cell(p.period_total, 0.4, 0.55, align="right"), Cell("年度资金总额：", 0.55, 0.8)]
-            + [Cell(p.total, 0.8, 1, align="right")],
-            [Cell("其中：财政拨款", 0.18, 0.4), Cell(p.period_fiscal, 0.4, 0.55, align="right")]
-            + [Cell("其中：财政拨款", 0.55, 0.8), Cell(p.fiscal, 0.8, 1, align="right")],
-            [Cell("其他资金", 0.18, 0.4), Cell(p.period_other, 0.4, 0.55, align="right")]
-            + [Cell("其他资金", 0.55, 0.8), Cell(p.other, 0.8, 1, align="right")],
-            [Cell("总体目标", 0, 0.18, down=2), Cell(f"中期目标{span}", 0.18, 0.55, align="centre")]
-            + [Cell("年度目标", 0.55, 1, align="centre")],
+            [
+                Cell("主管部门及代码", 0, 0.18),
+                Cell(p.department, 0.18, 0.55),
+                Cell("实施单位", 0.55, 0.7),
+                Cell(p.unit, 0.7, 1),
+            ],
+            [
+                Cell(attribute, 0, 0.18),
+                Cell(attribute_value, 0.18, 0.55),
+                Cell(term, 0.55, 0.7),
+                Cell(term_value, 0.7, 1),
+            ],
+            [
+                Cell("项目资金（万元）", 0, 0.18, down=3),
+                Cell("中期资金总额：", 0.18, 0.4),
+                Cell(p.period_total, 0.4, 0.55, align="right"),
+                Cell("年度资金总额：", 0.55, 0.8),
+                Cell(p.total, 0.8, 1, align="right"),
+            ],
+            *(
+                [
+                    Cell(label, 0.18, 0.4),
+                    Cell(period, 0.4, 0.55, align="right"),
+                    Cell(label, 0.55, 0.8),
+                    Cell(year, 0.8, 1, align="right"),
+                ]
+                for label, period, year in (
+                    ("其中：财政拨款", p.period_fiscal, p.fiscal),
+                    ("其他资金", p.period_other, p.other),
+                )
+            ),
+            [
+                Cell("总体目标", 0, 0.18, down=2),
+                Cell(f"中期目标{span}", 0.18, 0.55, align="centre"),
+                Cell("年度目标", 0.55, 1, align="centre"),
+            ],
             [Cell(p.period_goal, 0.18, 0.55), Cell(p.goal, 0.55, 1)],
             header,
             *grid,

@@ -40,8 +40,8 @@ PROVINCE = {
 
 
 def _province_book(seed: dict, path: Path) -> tuple[Path, list[cards.PrintedProject]]:
-    """The province's cards: another typesetter (landscape, a larger font), amounts in 元, the grid first in
-    each row block of two columns of labels."""
+    """The province's cards: another typesetter (landscape, a larger font, no unit line), amounts in 元 said in
+    the label, two labelled fields to a row, one card per page."""
     content = [
         replace(p, total=f"{Decimal(p.total.replace(',', '')) * 10000:,.2f}")
         for p in cards.project_card_content(seed, per_unit=1)
@@ -56,8 +56,12 @@ def _province_book(seed: dict, path: Path) -> tuple[Path, list[cards.PrintedProj
                 Cell("预算单位", 0.6, 0.72),
                 Cell(p.department, 0.72, 1),
             ],
-            [Cell("资金合计（元）", 0, 0.15), Cell(p.total, 0.15, 0.6, align="right"), Cell("本年目标", 0.6, 0.72)]
-            + [Cell(p.goal, 0.72, 1)],
+            [
+                Cell("资金合计（元）", 0, 0.15),
+                Cell(p.total, 0.15, 0.6, align="right"),
+                Cell("本年目标", 0.6, 0.72),
+                Cell(p.goal, 0.72, 1),
+            ],
             [Cell(label, x0, x1) for label, (x0, x1) in zip(PROVINCE["grid"], columns, strict=True)],
             *(
                 [Cell(t, x0, x1) for t, (x0, x1) in zip((i.level1, i.level2, i.name, i.value), columns, strict=True)]

@@ -104,7 +104,9 @@ row_checks as (
     from table_rows
     where
         prints_total_amount
-        and (prints_fiscal_appropriation or prints_special_account_funds or prints_other_funds or prints_carryover_funds)
+        and (
+            prints_fiscal_appropriation or prints_special_account_funds or prints_other_funds or prints_carryover_funds
+        )
 
 ),
 
