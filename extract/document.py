@@ -29,7 +29,7 @@ from .locate import (
     plan_tables,
     title_in,
 )
-from .model import Document, ExtractionError, TableRow
+from .model import NO_TABLE, Document, ExtractionError, TableRow
 from .page_text import page_texts
 from .pdfobjects import page_chars
 from .rows import cell_text, check_amounts, classify, header_zone_stray, page_rows, text_lines
@@ -360,12 +360,12 @@ def read_document(data: bytes) -> list[TableResult]:
         return [replace(d, cover_year=cover_year(texts[: d.table_pages[0] - 1])) for d in others]
     plans = plan_tables(texts)
     if not plans:
-        raise ExtractionError("no 项目支出绩效目标表 in this file", code="no_table")
+        raise ExtractionError("no 项目支出绩效目标表 in this file", code=NO_TABLE)
 
     results = _guarded(lambda: _read_packed(data, plans, page_count, texts))
     if not results:
         raise ExtractionError(
-            "no 项目支出绩效目标表 in this file (only mentioned, e.g. in a table of contents)", code="no_table"
+            "no 项目支出绩效目标表 in this file (only mentioned, e.g. in a table of contents)", code=NO_TABLE
         )
     return results
 

@@ -125,6 +125,10 @@ class Document:
     fiscal_year_conflict: str = ""  # another year a source gave (e.g. "cover:2023"), when the sources disagree
 
 
+# A file that holds no performance-target table at all (most Shanghai books print only a sentence about it): not
+# quarantined, its own file status, and no reason to fail the night (docs/architecture.md, "Files without the table").
+NO_TABLE = "no_table"
+
 # The stages and dispositions of the quarantine reason schema (docs/architecture.md).
 STAGES = ("find", "limits", "read", "gate", "document_check")
 DISPOSITIONS = ("refused", "held_back", "stale")

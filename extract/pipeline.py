@@ -25,7 +25,7 @@ from .document import TableResult, overrides_for, place
 from .gate import preload, validate
 from .limits import DEFAULT_LIMITS, Limits, close_workers, limits_from, read_under_limits, reusable, warm
 from .manifest import Manifest, ManifestError, read_manifest, unmatched
-from .model import Document, ExtractionError, Quarantined
+from .model import NO_TABLE, Document, ExtractionError, Quarantined
 from .seeds import write_seeds
 
 __all__ = [
@@ -213,7 +213,9 @@ def _tell_read(progress: Progress, file: Found, results: list[TableResult]) -> N
     """One step of the progress per file read, one line per table."""
     for number, result in enumerate(results):
         tell = progress.file if number == 0 else progress.note
-        if isinstance(result, ExtractionError):
+        if isinstance(result, ExtractionError) and result.code == NO_TABLE:
+            tell(f"no table {file.path}: {result}")
+        elif isinstance(result, ExtractionError):
             tell(f"quarantined {file.path}: {result}", error=True)
         else:
             tell(f"extracted {file.path}: {_describe(result)}")
@@ -241,7 +243,9 @@ def collect(
                         result.row,
                     )
                 )
-                if file not in fresh:
+                if file not in fresh and result.code == NO_TABLE:
+                    progress.note(f"no table {file.path}: {result} (cached)")
+                elif file not in fresh:
                     progress.note(f"quarantined {file.path}: {result} (cached)", error=True)
             elif result.document_id in seen:
                 progress.note(f"skipped {file.path}: same content as {seen[result.document_id]}")
@@ -351,7 +355,9 @@ def run(
     hashes = {file.name: file.sha256 for file in files}
     if archive_dir is not None:
         _keep_or_fall_back(outcome, Archive(archive_dir), hashes, progress)
-    outcome.files = _file_statuses(outcome, hashes, previous or {})
+    without_table = _without_table(outcome)
+    outcome.quarantined = [q for q in outcome.quarantined if q.source_file not in without_table]
+    outcome.files = _file_statuses(outcome, hashes, previous or {}, without_table)
     write_seeds(out_dir, outcome.documents, outcome.quarantined, outcome.files)
     return outcome
 
@@ -389,13 +395,26 @@ def _keep_or_fall_back(outcome: Outcome, archive: Archive, hashes: dict[str, str
     archive.save()
 
 
-def _file_statuses(outcome: Outcome, hashes: dict[str, str], previous: dict[str, str]) -> list[tuple[str, str, str]]:
+def _without_table(outcome: Outcome) -> set[str]:
+    """The files that simply hold no performance-target table: their only reason is ``no_table`` and no last good
+    edition of theirs is published stale (a book that had the table and lost it is a refusal)."""
+    reasons: dict[str, set[tuple[str, str]]] = {}
+    for q in outcome.quarantined:
+        reasons.setdefault(q.source_file, set()).add((q.reason_code, q.disposition))
+    return {name for name, codes in reasons.items() if codes == {(NO_TABLE, "refused")}}
+
+
+def _file_statuses(
+    outcome: Outcome, hashes: dict[str, str], previous: dict[str, str], without_table: set[str]
+) -> list[tuple[str, str, str]]:
     """raw_build_files: each file found or published before, and what happened to it in this run."""
     dispositions = {q.source_file: q.disposition for q in outcome.quarantined}
     fresh = {d.source_file for d in outcome.documents if not d.is_stale}
     files = []
     for name, sha in hashes.items():
-        if name in dispositions and name not in fresh:
+        if name in without_table:
+            status = NO_TABLE
+        elif name in dispositions and name not in fresh:
             status = "stale" if dispositions[name] == "stale" else "refused"
         elif name not in previous:
             status = "added"

@@ -26,7 +26,7 @@ QUARANTINE_FIELDS = (
 
 BUILD_FILE_FIELDS = ("source_file", "source_sha256", "status")
 # raw_build_files statuses (docs/architecture.md): what happened to each file since the published build.
-FILE_STATUSES = ("added", "changed", "unchanged", "removed", "refused", "stale")
+FILE_STATUSES = ("added", "changed", "unchanged", "removed", "refused", "stale", "no_table")
 
 
 def _write(path: Path, fields: tuple[str, ...], records: list[tuple]) -> None:

@@ -398,6 +398,7 @@ def publish(
             files_refused=counts["refused"],
             files_stale=counts["stale"],
             files_held_back=0,  # counted from marts.mart_quarantine by write_metadata
+            files_no_table=counts["no_table"],
             fed_models=",".join(f"{schema}.{model}" for schema, model in fed),
         )
         write_metadata(building, metadata, outcome.files, warehouse)

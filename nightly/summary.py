@@ -17,7 +17,7 @@ COUNTS = {
     "indicators": "select count(*) from marts.fct_performance_indicator",
     "projects 万元": "select sum(total_amount) from marts.fct_project_budget",
 }
-CHANGES = ("added", "changed", "removed", "refused", "stale", "held_back")
+CHANGES = ("added", "changed", "removed", "refused", "stale", "held_back", "no_table")
 
 
 def _changes(connection: duckdb.DuckDBPyConnection) -> list[str]:
@@ -31,7 +31,7 @@ def _changes(connection: duckdb.DuckDBPyConnection) -> list[str]:
         return []
     latest = runs[0]
     since = f"since {runs[1]['build_id']}" if len(runs) > 1 else "first build"
-    counts = ", ".join(f"{latest[f'files_{c}']} {c.replace('_', ' ')}" for c in CHANGES)
+    counts = ", ".join(f"{latest.get(f'files_{c}') or 0} {c.replace('_', ' ')}" for c in CHANGES)
     lines = [f"{'build':>14}: {latest['build_id']} at {latest['built_at']:%Y-%m-%d %H:%M:%S %Z}"]
     lines.append(f"{'changed':>14}: {counts} ({since})")
     if latest.get("build_mode"):

@@ -49,6 +49,7 @@ class BuildRun(TypedDict):
     files_refused: int
     files_stale: int
     files_held_back: int
+    files_no_table: int  # appended: files without a performance-target table (not quarantined)
     fed_models: str
 
 

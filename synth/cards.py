@@ -28,7 +28,7 @@ YEARS = {
     "split_value_card": 2021,
     "indicator_table": 2022,
     "period_card": 2023,
-    "national_declaration": 2019,
+    "national_declaration": 2018,
 }
 DEPARTMENT_CODE = "433001"
 SERIAL_DATE = ("44,561", "年-月-日", "2021-12-31")  # printed value, unit, what it stands for

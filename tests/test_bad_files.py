@@ -18,6 +18,7 @@ from synth.budget_book import Layout, render_book
 from tests.fixtures.bad_files import BAD_FILES
 from tests.helpers import REPO, raw_seeds_dir
 
+WITHOUT_THE_TABLE = "whole_department_only.pdf"  # no table at all: not quarantined, status no_table
 REFUSED_BY_THE_EXTRACTOR = {name: make for name, make in BAD_FILES.items() if name != "unreadable_total.pdf"}
 
 
@@ -32,7 +33,8 @@ def test_bad_file_is_refused_with_its_reason(tmp_path: Path, seed: dict, name: s
 
 def test_folder_with_bad_files_builds_the_good_book_and_fails(tmp_path: Path, seed: dict) -> None:
     """`make build` on one good book and every kind of bad file: the good book lands in the warehouse,
-    each bad file is listed with its reason (in the log and in marts.mart_quarantine), exit is non-zero."""
+    each bad file is listed with its reason (in the log and in marts.mart_quarantine), exit is non-zero; a book
+    without the table is said, with status no_table, and is not quarantined."""
     pdf_dir = tmp_path / "pdf"
     pdf_dir.mkdir()
     render_book(seed, pdf_dir / "good.pdf", cover=False)
@@ -62,10 +64,14 @@ def test_folder_with_bad_files_builds_the_good_book_and_fails(tmp_path: Path, se
     finally:
         shutil.rmtree(raw)
     assert result.returncode != 0
-    for name, reason in reasons.items():
-        refused = [line for line in result.stderr.splitlines() if line.startswith(f"quarantined {pdf_dir / name}: ")]
-        assert len(refused) == 1 and reason in refused[0], result.stderr
-    assert "quarantined: 9" in result.stdout
+    refused = {name: reason for name, reason in reasons.items() if name != WITHOUT_THE_TABLE}
+    for name, reason in refused.items():
+        lines = [line for line in result.stderr.splitlines() if line.startswith(f"quarantined {pdf_dir / name}: ")]
+        assert len(lines) == 1 and reason in lines[0], result.stderr
+    # a book with no performance-target table is no refusal: its own status, said on stdout
+    assert f"no table {pdf_dir / WITHOUT_THE_TABLE}: {reasons[WITHOUT_THE_TABLE]}" in result.stdout
+    assert f"{pdf_dir / WITHOUT_THE_TABLE}" not in result.stderr
+    assert "quarantined: 8" in result.stdout and "1 no table" in result.stdout
     assert "projects: 53" in result.stdout
     assert "make build: some files were quarantined" in result.stderr
     with duckdb.connect(str(warehouse), read_only=True) as connection:
@@ -73,8 +79,11 @@ def test_folder_with_bad_files_builds_the_good_book_and_fails(tmp_path: Path, se
         assert connection.execute("select fiscal_year, fiscal_year_source from marts.dim_document").fetchall() == [
             (2024, "manifest")
         ]
-    assert listed.keys() == reasons.keys()
-    assert all(listed[name].startswith(reason) for name, reason in reasons.items())
+        statuses = dict(connection.execute("select source_file, status from meta.build_files").fetchall())
+        no_table = connection.execute("select files_no_table, files_refused from meta.build_runs").fetchall()
+    assert listed.keys() == refused.keys()
+    assert all(listed[name].startswith(reason) for name, reason in refused.items())
+    assert statuses[WITHOUT_THE_TABLE] == "no_table" and no_table == [(1, 8)]
     assert (tmp_path / "reports" / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html").exists()
 
 

@@ -22,8 +22,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from extract.seeds import DOCUMENT_FIELDS
+from extract.seeds import BUILD_FILE_FIELDS, DOCUMENT_FIELDS
 from synth import cards
+from tests.fixtures.bad_files import without_the_table
 from tests.helpers import SAMPLE_PDF, project_copy, run_dbt, run_extract
 
 CONTENT = {
@@ -31,11 +32,17 @@ CONTENT = {
     "split_value_card": cards.split_value_card_content,
     "indicator_table": cards.indicator_table_content,
     "period_card": cards.period_card_content,
+    "national_declaration": cards.national_declaration_content,
 }
+PRINTS_PERIOD_VALUES = ("national_declaration",)  # 中期指标值 beside 年度指标值
+WITHOUT_THE_TABLE = "whole_department_only.pdf"  # a budget book with no project performance-target table
 PRINTS_WEIGHTS = ("split_value_card", "indicator_table")
 UNKNOWN_NAME = "社会影响指标"  # a level-2 name under 效益指标 that neither reference seed lists
 UNKNOWN_YEAR = "2019"
 UNKNOWN_DOCUMENT = "0123456789ab2019"
+PART_ABOVE_YEAR = "2017"  # a copy of the national template's book with a 其中 above its total
+PART_ABOVE_DOCUMENT = "0123456789ab2017"
+COPIES = (int(UNKNOWN_YEAR), int(PART_ABOVE_YEAR))  # the years of the copies, left out where a fixture is counted
 SYNONYM = [UNKNOWN_NAME, "2", "22", "another printed name of 社会效益 (test)"]
 
 
@@ -50,17 +57,21 @@ def _write_csv(path: Path, rows: list[list[str]]) -> None:
 
 
 def _raw_seeds(seed: dict, folder: Path, raw: Path) -> None:
-    """The sample and the four formats' fixtures in one folder through the real extractor (python -m extract)."""
+    """The sample, the formats' fixtures and a budget book without the table in one folder through the real
+    extractor (python -m extract): the book without the table is no refusal, the run exits 0."""
     pdf_dir = folder / "pdf"
     pdf_dir.mkdir()
     shutil.copy(SAMPLE_PDF, pdf_dir)
     for name, render in cards.RENDERERS.items():
         render(seed, pdf_dir / f"{name}_{cards.YEARS[name]}.pdf")
+    without_the_table(seed, pdf_dir / WITHOUT_THE_TABLE)
     extracted = run_extract(pdf_dir, raw, folder / "reports")
     assert extracted.returncode == 0, extracted.stderr
     formats = [row[DOCUMENT_FIELDS.index("table_format")] for row in _read_csv(raw / "raw_documents.csv")[1:]]
     assert sorted(formats) == sorted(["packed_indicator_table", *cards.RENDERERS])
     assert len(_read_csv(raw / "raw_quarantine.csv")) == 1, "nothing refused"
+    statuses = {row[0]: row[BUILD_FILE_FIELDS.index("status")] for row in _read_csv(raw / "raw_build_files.csv")[1:]}
+    assert statuses[WITHOUT_THE_TABLE] == "no_table" and f"no table {pdf_dir / WITHOUT_THE_TABLE}: " in extracted.stdout
 
 
 def _add_unknown_name_copy(raw: Path) -> None:
@@ -82,6 +93,29 @@ def _add_unknown_name_copy(raw: Path) -> None:
         _write_csv(raw / f"{name}.csv", rows + copied)
 
 
+def _add_part_above_total_copy(raw: Path) -> tuple[str, str]:
+    """A copy of the national template's records as another year's book whose first project prints a 其中 above
+    its own total (as a real Shanghai card does). Returns the two printed numbers."""
+    documents = _read_csv(raw / "raw_documents.csv")
+    header = documents[0]
+    (book,) = [row for row in documents if row[header.index("table_format")] == "national_declaration"]
+    copy = dict(zip(header, book, strict=True))
+    copy.update(document_id=PART_ABOVE_DOCUMENT, fiscal_year=PART_ABOVE_YEAR, source_sha256=PART_ABOVE_DOCUMENT * 4)
+    copy.update(source_file=f"national_declaration_{PART_ABOVE_YEAR}.pdf")
+    _write_csv(raw / "raw_documents.csv", [*documents, [copy[f] for f in header]])
+    printed: tuple[str, str] = ("", "")
+    for name in ("raw_table_rows", "raw_indicator_rows", "raw_row_fields"):
+        rows = _read_csv(raw / f"{name}.csv")
+        copied = [[PART_ABOVE_DOCUMENT, *row[1:]] for row in rows[1:] if row[0] == book[0]]
+        if name == "raw_table_rows":
+            total, fiscal = rows[0].index("total_amount"), rows[0].index("fiscal_appropriation")
+            first = next(row for row in copied if row[rows[0].index("row_kind")] == "project")
+            first[fiscal] = f"{Decimal(first[total].replace(',', '')) + Decimal('0.50'):.2f}"
+            printed = (first[fiscal], first[total])
+        _write_csv(raw / f"{name}.csv", rows + copied)
+    return printed
+
+
 def _fetch(connection: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
     return connection.execute(sql).fetchall()
 
@@ -95,6 +129,7 @@ def formats_build(tmp_path_factory: pytest.TempPathFactory, seed: dict) -> Itera
     raw = project / "raw"
     _raw_seeds(seed, folder, raw)
     _add_unknown_name_copy(raw)
+    part_above = _add_part_above_total_copy(raw)
     warehouse = folder / "jixiao.duckdb"
     built = run_dbt(["build", "--full-refresh"], raw, warehouse, folder, project=project)
     assert built.returncode == 0, built.stdout[-4000:]
@@ -114,7 +149,12 @@ def formats_build(tmp_path_factory: pytest.TempPathFactory, seed: dict) -> Itera
     rebuilt = run_dbt(["build", "--full-refresh"], raw, warehouse, folder, project=project)
     assert rebuilt.returncode == 0, rebuilt.stdout[-4000:]
     connection = duckdb.connect(str(warehouse), read_only=True)
-    yield {"held_back": held_back, "warehouse": connection, "built": built.stdout + rebuilt.stdout}
+    yield {
+        "held_back": held_back,
+        "warehouse": connection,
+        "built": built.stdout + rebuilt.stdout,
+        "part_above": part_above,
+    }
     connection.close()
 
 
@@ -177,6 +217,7 @@ def test_one_warehouse_holds_every_format_each_under_its_own_year(marts: duckdb.
     years = {name: year for name, year in cards.YEARS.items()}
     expected = [(name, year, seed["document"]["department"], True) for name, year in years.items()]
     expected += [("project_card", int(UNKNOWN_YEAR), seed["document"]["department"], True)]
+    expected += [("national_declaration", int(PART_ABOVE_YEAR), seed["document"]["department"], True)]
     expected += [("packed_indicator_table", seed["document"]["fiscal_year"], seed["document"]["department"], True)]
     assert sorted(rows, key=lambda r: r[1]) == sorted(expected, key=lambda r: r[1])
     assert query(marts, "select count(*) from marts.mart_quarantine") == [(0,)]
@@ -186,8 +227,8 @@ def test_projects_and_amounts_are_those_printed_in_every_format(marts: duckdb.Du
     got = query(
         marts,
         "select d.table_format, count(*), sum(p.total_amount) from marts.fct_project_budget p "
-        "join marts.dim_document d using (document_id) where d.fiscal_year != ? group by 1",
-        int(UNKNOWN_YEAR),
+        "join marts.dim_document d using (document_id) where d.fiscal_year not in (?, ?) group by 1",
+        *COPIES,
     )
     expected = {
         name: (len(content(seed)), sum(amount(p.total, scale_of(name)) for p in content(seed)))
@@ -250,8 +291,8 @@ def test_a_level2_name_under_the_wrong_level1_is_repaired_and_flagged(marts: duc
         "(select count(*) from marts.fct_indicator_quality_flag f where f.document_id = d.document_id "
         "and f.flag_code = 'level1_code_mismatch') "
         "from marts.fct_performance_indicator i join marts.dim_document d using (document_id) "
-        "where d.fiscal_year != ? group by d.table_format, d.document_id",
-        int(UNKNOWN_YEAR),
+        "where d.fiscal_year not in (?, ?) group by d.table_format, d.document_id",
+        *COPIES,
     )
     assert {name: (n, n, n) for name, n in misplaced.items()} == {row[0]: row[1:] for row in rows}
     assert misplaced["project_card"] > 0 and misplaced["period_card"] == 0
@@ -266,7 +307,10 @@ def test_one_value_is_the_annual_target_and_weights_and_directions_are_kept(mart
             "marts.fct_performance_indicator where document_id = ? order by indicator_id",
             document_of(marts, name),
         )
-        assert [row[0] for row in rows] == [None] * len(printed), f"{name}: one value is never a period target"
+        if name in PRINTS_PERIOD_VALUES:
+            assert [row[0] for row in rows] == [i.period_value for i in printed], name
+        else:
+            assert [row[0] for row in rows] == [None] * len(printed), f"{name}: one value is never a period target"
         assert all(row[1] for row in rows) and all(row[4] for row in rows), name
         if name in PRINTS_WEIGHTS:
             assert [(row[2], row[3]) for row in rows] == [(Decimal(i.weight), i.direction) for i in printed], name
@@ -349,14 +393,21 @@ def test_only_printed_totals_are_reconciled(marts: duckdb.DuckDBPyConnection, se
         marts,
         "select d.table_format, c.check_name, c.amount_column, count(*), bool_and(c.is_within_tolerance) "
         "from marts.mart_reconciliation c join marts.dim_document d using (document_id) "
-        "where d.table_format != 'packed_indicator_table' and d.fiscal_year != ? group by all",
-        int(UNKNOWN_YEAR),
+        "where d.table_format != 'packed_indicator_table' and d.fiscal_year not in (?, ?) group by all",
+        *COPIES,
     )
     cards_count = {name: len(content(seed)) for name, content in CONTENT.items()}
     assert sorted(rows) == sorted(
         [
             ("project_card", "row_total_equals_sources", "total_amount", cards_count["project_card"], True),
             ("split_value_card", "row_total_equals_sources", "total_amount", cards_count["split_value_card"], True),
+            (
+                "national_declaration",
+                "row_total_equals_sources",
+                "total_amount",
+                cards_count["national_declaration"],
+                True,
+            ),
             ("indicator_table", "unit_equals_sum_of_projects", "total_amount", len(seed["units"]), True),
         ]
     )
@@ -367,18 +418,19 @@ def test_quality_shares_count_only_printed_targets(marts: duckdb.DuckDBPyConnect
         marts,
         "select d.table_format, q.indicator_count, q.target_count, q.quantified_target_count "
         "from marts.mart_document_target_quality q join marts.dim_document d using (document_id) "
-        "where d.fiscal_year != ?",
-        int(UNKNOWN_YEAR),
+        "where d.fiscal_year not in (?, ?)",
+        *COPIES,
     )
     for name, indicators, targets, quantified in rows:
-        assert targets == (2 * indicators if name == "packed_indicator_table" else indicators), name
+        two_values = name in ("packed_indicator_table", *PRINTS_PERIOD_VALUES)
+        assert targets == (2 * indicators if two_values else indicators), name
         assert 0 < quantified <= targets
     cards_only = {row[0]: row[3] / row[2] for row in rows if row[0] != "packed_indicator_table"}
     assert min(cards_only.values()) > Decimal("0.5"), "one value per indicator is not half unquantified"
     two_value_flags = query(
         marts,
         "select count(*) from marts.fct_indicator_quality_flag f join marts.dim_document d using (document_id) "
-        "where d.table_format != 'packed_indicator_table' "
+        "where d.table_format not in ('packed_indicator_table', 'national_declaration') "
         "and f.flag_code in ('period_annual_differ', 'target_repeats_name')",
     )
     assert two_value_flags == [(0,)]
@@ -421,7 +473,7 @@ def test_an_unknown_category_name_holds_the_document_back_until_the_seed_names_i
     )
     assert UNKNOWN_NAME in reason and "\n" not in reason
     assert (UNKNOWN_DOCUMENT,) not in held_back["documents"]
-    assert len(held_back["documents"]) == len(CONTENT) + 1, "the other documents publish"
+    assert len(held_back["documents"]) == len(CONTENT) + 2, "the other documents publish"
     marts = formats_build["warehouse"]
     released = query(
         marts,
@@ -442,3 +494,65 @@ def test_an_unknown_category_name_holds_the_document_back_until_the_seed_names_i
 
 def document_of_year(marts: duckdb.DuckDBPyConnection, year: int) -> str:
     return query(marts, "select document_id from marts.dim_document where fiscal_year = ?", year)[0][0]
+
+
+def test_the_periods_figures_stand_beside_the_years(marts: duckdb.DuckDBPyConnection, seed: dict):
+    """The national template's 中期 amounts and goal are the period's columns of fct_project_budget, its 年度 ones
+    the year's; its other fields (项目属性, 项目期, the coded 主管部门) are rows of fct_project_field; a format
+    printing one period has no period figures."""
+    projects = query(
+        marts,
+        "select project_name, total_amount, fiscal_appropriation, other_funds, goal_text, period_total_amount, "
+        "period_fiscal_appropriation, period_other_funds, period_goal_text from marts.fct_project_budget "
+        "where document_id = ? order by project_id",
+        document_of(marts, "national_declaration"),
+    )
+    content = cards.national_declaration_content(seed)
+    assert projects == [
+        (
+            *(p.name, amount(p.total), amount(p.fiscal), amount(p.other), p.goal),
+            *(amount(p.period_total), amount(p.period_fiscal), amount(p.period_other), p.period_goal),
+        )
+        for p in content
+    ]
+    fields = query(
+        marts,
+        "select f.field_label, f.field_value, count(*) from marts.fct_project_field f "
+        "where f.document_id = ? group by all order by all",
+        document_of(marts, "national_declaration"),
+    )
+    kept = dict(content[0].kept)
+    assert [(label, value, count) for label, value, count in fields if label in kept] == [
+        (label, kept[label], len(content)) for label in sorted(kept)
+    ]
+    others = query(
+        marts,
+        "select count(*) from marts.fct_project_budget join marts.dim_document using (document_id) "
+        "where table_format not in ? and "
+        "coalesce(period_total_amount, period_fiscal_appropriation, period_other_funds) is not null",
+        list(PRINTS_PERIOD_VALUES),
+    )
+    assert others == [(0,)]
+
+
+def test_a_part_above_its_total_publishes_the_project_with_a_flag_naming_both(formats_build: dict):
+    """A card's 其中 above its own 总计 no longer holds the book back: the document publishes, the row check says
+    so, and the project carries the quality flag part_above_total with both printed numbers."""
+    marts = formats_build["warehouse"]
+    fiscal, total = formats_build["part_above"]
+    assert query(marts, "select count(*) from marts.mart_quarantine where document_id = ?", PART_ABOVE_DOCUMENT) == [
+        (0,)
+    ]
+    checks = query(
+        marts,
+        "select is_within_tolerance, is_part_above_total, printed_amount, largest_part from marts.mart_reconciliation "
+        "where document_id = ? and not is_within_tolerance",
+        PART_ABOVE_DOCUMENT,
+    )
+    assert checks == [(False, True, Decimal(total.replace(",", "")), Decimal(fiscal))]
+    flags = query(
+        marts,
+        "select flag_scope, document_id, detail from marts.fct_indicator_quality_flag "
+        "where flag_code = 'part_above_total'",
+    )
+    assert flags == [("project", PART_ABOVE_DOCUMENT, f"其中 {fiscal} > 总计 {total.replace(',', '')} 万元")]

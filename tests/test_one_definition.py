@@ -1,6 +1,6 @@
 """Concepts the Python and the dbt project both name are defined once, or a test fails when the copies disagree
 (issue 24): the raw seeds' columns (written by extract/seeds.py, typed by seeds/_seeds.yml) and the amount
-columns (the gate's and the models' var)."""
+columns (the gate's and the models' var), the period's amount columns, the files' statuses."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import yaml
 
 from common.dbt_project import project_vars
 from extract import gate
-from extract.seeds import write_seeds
+from extract.model import PERIOD_AMOUNT_COLUMNS
+from extract.seeds import FILE_STATUSES, write_seeds
 from tests.helpers import REPO
 
 
@@ -31,3 +32,11 @@ def test_the_raw_seeds_columns_are_the_ones_the_extractor_writes(tmp_path: Path)
 
 def test_the_gate_checks_the_amount_columns_the_models_sum() -> None:
     assert gate.AMOUNT_COLUMNS == project_vars()["amount_columns"]
+
+
+def test_the_period_amounts_and_file_statuses_are_the_ones_the_models_know() -> None:
+    assert list(PERIOD_AMOUNT_COLUMNS) == project_vars()["period_amount_columns"]
+    models = yaml.safe_load((REPO / "models" / "staging" / "_staging__models.yml").read_text(encoding="utf-8"))
+    [build_files] = [model for model in models["models"] if model["name"] == "stg_extract__build_files"]
+    [status] = [column for column in build_files["columns"] if column["name"] == "status"]
+    assert status["data_tests"][0]["accepted_values"]["arguments"]["values"] == list(FILE_STATUSES)

@@ -24,7 +24,7 @@ import pdfplumber
 import pypdfium2 as pdfium
 
 from ..locate import compact
-from ..model import ExtractionError, FormatDocument, TableRow
+from ..model import NO_TABLE, ExtractionError, FormatDocument, TableRow
 from ..page_text import page_texts as pdf_page_texts
 from . import indicator_table, packed
 from .grid import PageGrids, page_grids
@@ -96,7 +96,7 @@ class FileDetection:
         """Why no reader reads this file: an unknown format (with what is missing) or no table at all."""
         unknown = [d for d in self.pages if d.looks_like_a_target_table]
         if not unknown:
-            return ExtractionError("no performance-target table (项目支出绩效目标表) in this file", code="no_table")
+            return ExtractionError("no performance-target table (项目支出绩效目标表) in this file", code=NO_TABLE)
         first = unknown[0]
         pages = ", ".join(str(d.page) for d in unknown[:5])
         return ExtractionError(
@@ -155,7 +155,7 @@ def read_formats(
     pages = _read_pages(data, found)
     tables = reader(found.format_name, formats).read(pages)
     if not tables:
-        raise ExtractionError(f"no project in the {found.format_name} pages", found.table_pages[0], "no_table")
+        raise ExtractionError(f"no project in the {found.format_name} pages", found.table_pages[0], "no_projects")
     digest = hashlib.sha256(data).hexdigest()
     return [_document(table, pages, digest, ordinal, page_count) for ordinal, table in enumerate(tables, start=1)]
 

@@ -90,7 +90,10 @@ totals_not_adding_up as (
 
     from reconciliation
     inner join documents on reconciliation.document_id = documents.document_id
-    where not reconciliation.is_within_tolerance
+    where
+        not reconciliation.is_within_tolerance
+        -- a card's 其中 above its own total: published with the quality flag part_above_total instead
+        and not reconciliation.is_part_above_total
 
 ),
 

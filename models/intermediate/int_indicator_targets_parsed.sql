@@ -64,7 +64,8 @@ parts as (
         regexp_extract(target_text, '(每|按)(天|日|周|星期|月|季度|季|半年|年)', 2) as frequency_period,
         unnest(regexp_extract(  -- noqa: AL03
             target_text,
-            '(\d+(?:\.\d+)?)(人次|家次|场次|万元|小时|平方米|公里|次|%|人|个|元|处|宗|场|分|面|片|件|户|年|月|天|日|家|项|名|所|条|期|篇|份|台|套|米|吨|周)?',
+            -- the unit may be bracketed, as Shanghai's forms print it: ≥13459.00(平方米), =100.00(%), 90.00(度)
+            '(\d+(?:\.\d+)?)(?:[(（]?({{ var("target_units") | join("|") }})[)）]?)?',
             ['quantity_number', 'quantity_unit']
         )),
         unnest(regexp_extract(  -- noqa: AL03

@@ -8,13 +8,21 @@
 -- 预算金额 only, the indicator table 预算数 only) is no part of a check, a row that prints no amount (the unit row a
 -- card format's reader writes; int_funding_units sums its projects) is checked against nothing, and 总计 is
 -- checked against its sources only where the document prints one of them (a card's 年度资金总额 = 财政拨款 +
--- 其他资金).
+-- 其他资金). A card's row check (not the packed table's, where it is a misread) also says whether one part alone is
+-- above the total (is_part_above_total: a real Shanghai card prints 当年财政拨款 11,419,043.00 under a total of
+-- 10,903,043.00): such a row is published with the quality flag part_above_total instead of holding the book back.
 
 with
 
 all_rows as (
 
     select * from {{ ref('int_table_rows_in_units') }}
+
+),
+
+documents as (
+
+    select * from {{ ref('int_document_editions') }}
 
 ),
 
@@ -41,10 +49,12 @@ table_rows as (
         printed_columns.prints_fiscal_appropriation,
         printed_columns.prints_special_account_funds,
         printed_columns.prints_other_funds,
-        printed_columns.prints_carryover_funds
+        printed_columns.prints_carryover_funds,
+        documents.table_format != '{{ var("packed_table_format") }}' as is_card
 
     from all_rows
     inner join printed_columns on all_rows.document_id = printed_columns.document_id
+    inner join documents on all_rows.document_id = documents.document_id
     where
         coalesce(
             all_rows.total_amount,
@@ -95,6 +105,13 @@ row_checks as (
         + coalesce(special_account_funds, 0)
         + coalesce(other_funds, 0)
         + coalesce(carryover_funds, 0) as sum_of_parts,
+        greatest(
+            coalesce(fiscal_appropriation, 0),
+            coalesce(special_account_funds, 0),
+            coalesce(other_funds, 0),
+            coalesce(carryover_funds, 0)
+        ) as largest_part,
+        is_card,
         cast(prints_fiscal_appropriation as integer)
         + cast(prints_special_account_funds as integer)
         + cast(prints_other_funds as integer)
@@ -154,7 +171,9 @@ final as (
         cast(printed_amount - sum_of_parts as {{ amount_type() }}) as difference,
         addend_count,
         cast(tolerance as decimal(20, 10)) as tolerance,
-        abs(printed_amount - sum_of_parts) <= tolerance as is_within_tolerance
+        abs(printed_amount - sum_of_parts) <= tolerance as is_within_tolerance,
+        cast(largest_part as {{ amount_type() }}) as largest_part,
+        coalesce(largest_part > printed_amount and is_card, false) as is_part_above_total
 
     from checks
 

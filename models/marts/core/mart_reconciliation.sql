@@ -1,6 +1,7 @@
 -- Every printed total of a published document checked against the sum of its parts, in 万元 (the checks and
 -- their tolerances: int_reconciliation_checks). A difference beyond tolerance is published only when
--- seeds/reference/accepted_discrepancies.csv accepts it (is_accepted_discrepancy).
+-- seeds/reference/accepted_discrepancies.csv accepts it (is_accepted_discrepancy), or when it is a card's part above
+-- its own total (is_part_above_total: published with the quality flag part_above_total).
 
 with
 
@@ -32,6 +33,8 @@ final as (
         checks.addend_count,
         checks.tolerance,
         checks.is_within_tolerance,
+        checks.largest_part,
+        checks.is_part_above_total,
         not checks.is_within_tolerance and coalesce(
             contains(
                 published.accepted_discrepancies,

@@ -27,6 +27,47 @@ definitions as (
 
 ),
 
+reconciliation as (
+
+    select * from {{ ref('mart_reconciliation') }}
+
+),
+
+project_rows as (
+
+    select * from {{ ref('int_projects') }}
+
+),
+
+editions as (
+
+    select * from {{ ref('int_document_editions') }}
+
+),
+
+-- a card's part above its own total (mart_reconciliation.is_part_above_total), both numbers as printed
+parts_above_total as (
+
+    select
+        cast(null as varchar) as indicator_id,
+        project_rows.project_id,
+        reconciliation.document_id,
+        project_rows.fiscal_year,
+        'part_above_total' as flag_code,
+        '其中 ' || {{ amount_text('reconciliation.largest_part / editions.to_wan_yuan') }}
+        || ' > 总计 ' || {{ amount_text('reconciliation.printed_amount / editions.to_wan_yuan') }}
+        || ' ' || editions.amount_unit as detail
+
+    from reconciliation
+    inner join project_rows
+        on
+            reconciliation.document_id = project_rows.document_id
+            and reconciliation.table_row_number = project_rows.table_row_number
+    inner join editions on reconciliation.document_id = editions.document_id
+    where reconciliation.is_part_above_total
+
+),
+
 indicator_flags as (
 
     select
@@ -204,6 +245,8 @@ flags as (
     select * from indicator_flags
     union all by name
     select * from project_flags
+    union all by name
+    select * from parts_above_total
 
 ),
 
