@@ -8,7 +8,8 @@ without a fiscal_year (dim_indicator_category) as ``FEEDS_DIR/<model>/data.parqu
 models with an enforced contract (from dbt's manifest, or as the build recorded them in ``meta.build_runs``), so
 a feed's columns can only change with a contract change. Every feed is written into a new folder beside
 ``FEEDS_DIR`` and the folder is swapped in by rename, so a reader never sees half a feed set; ``_build.json``
-inside names the build the feeds came from, so the next build repairs feeds that are missing or stale.
+inside names the build the feeds came from (and the project version, which versions the contracts: README,
+"Changes"), so the next build repairs feeds that are missing or stale.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import duckdb
 
 from common import phases
 from common.atomic import write_atomic
+from common.dbt_project import project_version
 
 MARKER = "_build.json"
 EMPTY_PARTITION = "fiscal_year=__HIVE_DEFAULT_PARTITION__"
@@ -96,7 +98,8 @@ def write_all(
         for schema, model in models:
             rows = write_feed(connection, schema, model, partial)
             lines.append(f"feed {feeds_dir / model}: {rows} rows")
-        marker = {"build_id": build_id, "models": [model for _, model in models]}
+        # the project's version versions the contracts, so a reader of the feeds knows which columns they hold
+        marker = {"build_id": build_id, "project_version": project_version(), "models": [model for _, model in models]}
         write_atomic(partial / MARKER, json.dumps(marker, indent=1))
         old = _beside(feeds_dir, "old")
         if feeds_dir.exists():

@@ -29,7 +29,9 @@ YEARS = {
     "indicator_table": 2022,
     "period_card": 2023,
     "national_declaration": 2018,
+    "shanghai_form": 2016,
 }
+IN_YUAN = ("indicator_table", "shanghai_form")  # the formats rendered with their amounts in 元 (the others in 万元)
 DEPARTMENT_CODE = "433001"
 SERIAL_DATE = ("44,561", "年-月-日", "2021-12-31")  # printed value, unit, what it stands for
 PLACEHOLDER = ("产出指标", "成本指标", "项目成本控制在预算范围内", "≤**万元")
@@ -66,6 +68,7 @@ class PrintedProject:
     period_fiscal: str = ""
     period_other: str = ""
     kept: tuple[tuple[str, str], ...] = ()  # other labelled fields, (label, value) as printed
+    carryover: str = ""  # 上年结转资金, a part of the year's total (Shanghai)
 
 
 def selected(seed: dict, per_unit: int = DEFAULT_PROJECTS_PER_UNIT) -> list[tuple[dict, dict]]:
@@ -230,6 +233,67 @@ def national_declaration_content(seed: dict, per_unit: int = DEFAULT_PROJECTS_PE
                 period_fiscal=_amount(project["fiscal_appropriation"], NATIONAL_YEARS),
                 period_other=_amount(project["other"] or "0", NATIONAL_YEARS),
                 kept=(("项目属性", "延续项目"), ("项目期", f"{NATIONAL_YEARS}年")),
+            )
+        )
+    return projects
+
+
+SHANGHAI_YEARS = 3  # the project's (项目) span: three years
+SHANGHAI_CARRYOVER = Decimal("1")  # 万元 carried over from last year by each unit's first project (of its fiscal part)
+SHANGHAI_OPERATORS = {"≧": "≥", "≦": "≤", "": "="}
+
+
+def shanghai_value(value: str) -> str:
+    """A value as Shanghai's system prints it: the operator, two decimals and the unit in brackets (``≧240次`` →
+    ``≥240.00(次)``, ``90%`` → ``=90.00(%)``); a value that is no number stays as it is (``按月发放``)."""
+    operator, number, unit = split_value(value)
+    if not number[:1].isdigit():
+        return value
+    sign = SHANGHAI_OPERATORS.get(operator, operator)
+    return f"{sign}{Decimal(number):.2f}" + (f"({unit})" if unit else "")
+
+
+def _yuan(value: str | None, scale: int, separators: bool) -> str:
+    amount = Decimal(value or "0") * 10000 * scale
+    return f"{amount:,.2f}" if separators else f"{amount:.2f}"
+
+
+def shanghai_form_content(seed: dict, per_unit: int = DEFAULT_PROJECTS_PER_UNIT) -> list[PrintedProject]:
+    """Shanghai's 填报表: amounts in 元 (every other card without thousands separators), each unit's first project
+    with 上年结转资金 taken from its 财政拨款, the project's (three years) amounts and goal beside the year's, values
+    typed the Shanghai way (``≥240.00(次)``), 项目性质 / 项目类别 / 计划开始日期 / 计划完成日期 kept."""
+    year = YEARS["shanghai_form"]
+    projects = []
+    for n, (unit, project) in enumerate(selected(seed, per_unit)):
+        separators = n % 2 == 0
+        first_of_unit = project is unit["projects"][0]
+        fiscal = Decimal(project["fiscal_appropriation"] or "0")
+        carry = min(SHANGHAI_CARRYOVER, fiscal) if first_of_unit else Decimal("0")
+        indicators = tuple(
+            PrintedIndicator(i["level1_name"], i["level2_name"], i["name"], shanghai_value(i["annual_value"]))
+            for i in project["indicators"]
+        )
+        projects.append(
+            PrintedProject(
+                seed["document"]["department"],
+                unit["name"],
+                project["name"],
+                _yuan(project["total"], 1, separators),
+                _yuan(str(fiscal - carry), 1, separators),
+                _yuan(project["other"], 1, separators),
+                project["goal"],
+                indicators,
+                period_goal=f"{year}年-{year + SHANGHAI_YEARS - 1}年：{project['goal']}",
+                period_total=_yuan(project["total"], SHANGHAI_YEARS, separators),
+                period_fiscal=_yuan(project["fiscal_appropriation"], SHANGHAI_YEARS, separators),
+                period_other=_yuan(project["other"], SHANGHAI_YEARS, separators),
+                carryover=_yuan(str(carry), 1, separators),
+                kept=(
+                    ("项目性质", "经常性项目"),
+                    ("项目类别", "一般项目"),
+                    ("计划开始日期", f"{year}-01-01"),
+                    ("计划完成日期", f"{year}-12-31"),
+                ),
             )
         )
     return projects
@@ -549,6 +613,68 @@ def render_national_declaration(seed: dict, path: Path, per_unit: int = DEFAULT_
     return writer.save()
 
 
+def render_shanghai_form(seed: dict, path: Path, per_unit: int = DEFAULT_PROJECTS_PER_UNIT) -> Path:
+    """Shanghai's form as its system prints it: cards flowing down the pages (a long one runs on, its grid header
+    not repeated), two fields to a row, money in 元 side by side (项目 | 年度, the year's side one row longer), the
+    goals' labels over them (the second card's 2026-style label with its years), the grid beside 绩效指标."""
+    year = YEARS["shanghai_form"]
+    writer = GridWriter(path, f"{year}年财政项目支出绩效目标填报表", style=GridStyle(font_size=7.5, padding=2.0))
+    columns = _columns([0.12, 0.16, 0.18, 0.32, 0.22])[1:]
+    labels = ["一级指标", "二级指标", "三级指标", "年度指标值"]
+    for n, p in enumerate(shanghai_form_content(seed, per_unit)):
+        grid = _grid_rows(p.indicators, columns, lambda i: [i.name, i.value])
+        header = [
+            Cell("绩效指标", 0, 0.12, down=len(grid) + 1),
+            *(Cell(label, x0, x1, align="centre") for label, (x0, x1) in zip(labels, columns, strict=True)),
+        ]
+        kept = dict(p.kept)
+        goal_label = f"项目总体目标（{year}年-{year + SHANGHAI_YEARS - 1}年）" if n == 1 else "项目总目标"
+        pairs = [("项目性质", "项目类别"), ("主管部门", "实施单位"), ("计划开始日期", "计划完成日期")]
+        values = {**kept, "主管部门": p.department, "实施单位": p.unit}
+        card = [
+            [Cell("项目名称", 0, 0.16), Cell(p.name, 0.16, 1)],
+            *(
+                [Cell(a, 0, 0.16), Cell(values[a], 0.16, 0.5), Cell(b, 0.5, 0.66), Cell(values[b], 0.66, 1)]
+                for a, b in pairs
+            ),
+            [
+                Cell("项目资金（元）", 0, 0.16, down=4),
+                Cell("项目资金总额", 0.16, 0.34),
+                Cell(p.period_total, 0.34, 0.5, align="right"),
+                Cell("年度资金申请总额", 0.5, 0.76),
+                Cell(p.total, 0.76, 1, align="right"),
+            ],
+            [
+                Cell("其中：财政资金", 0.16, 0.34),
+                Cell(p.period_fiscal, 0.34, 0.5, align="right"),
+                Cell("其中：当年财政拨款", 0.5, 0.76),
+                Cell(p.fiscal, 0.76, 1, align="right"),
+            ],
+            [
+                Cell("其他资金", 0.16, 0.34),
+                Cell(p.period_other, 0.34, 0.5, align="right"),
+                Cell("上年结转资金", 0.5, 0.76),
+                Cell(p.carryover, 0.76, 1, align="right"),
+            ],
+            [
+                Cell("", 0.16, 0.34),
+                Cell("", 0.34, 0.5),
+                Cell("其他资金", 0.5, 0.76),
+                Cell(p.other, 0.76, 1, align="right"),
+            ],
+            [
+                Cell("项目绩效目标", 0, 0.16, down=2),
+                Cell(goal_label, 0.16, 0.5, align="centre"),
+                Cell("年度总体目标", 0.5, 1, align="centre"),
+            ],
+            [Cell(p.period_goal, 0.16, 0.5), Cell(p.goal, 0.5, 1)],
+            header,
+            *grid,
+        ]
+        writer.block(card)
+    return writer.save()
+
+
 def render_unknown_format(seed: dict, path: Path, per_unit: int = 1) -> Path:
     """A card no reader knows (项目负责人, 指标内容, 评（扣）分标准): the extractor must refuse it and say so."""
     writer = GridWriter(path, "项目支出绩效目标表", subtitle_right="单位：万元")
@@ -574,6 +700,7 @@ RENDERERS: dict[str, Callable[[dict, Path], Path]] = {
     "indicator_table": render_indicator_table,
     "period_card": render_period_cards,
     "national_declaration": render_national_declaration,
+    "shanghai_form": render_shanghai_form,
 }
 
 

@@ -120,6 +120,10 @@ def expected(name: str, seed: dict) -> tuple[list[tuple], list[tuple]]:
         projects = cards.national_declaration_content(seed)
         rows = _unit_rows(projects, lambda p: p.unit)
         return rows, _expected_indicators(rows, projects, _two_values)
+    if name == "shanghai_form":
+        projects = cards.shanghai_form_content(seed)
+        rows = _unit_rows(projects, lambda p: p.unit)
+        return rows, _expected_indicators(rows, projects, _one_value)
     projects = cards.indicator_table_content(seed)
     rows = []
     for (subtotal_name, subtotal), unit in zip(cards.unit_subtotals(seed), seed["units"], strict=True):
@@ -140,20 +144,28 @@ def test_format_extracts_exactly(name: str, seed: dict, documents: dict[str, lis
     assert document.table_format == name
     assert document.department_name == seed["document"]["department"]  # a printed code is not part of it
     assert document.fiscal_year == cards.YEARS[name]
-    assert document.amount_unit == ("元" if name == "indicator_table" else "万元")
+    assert document.amount_unit == ("元" if name in cards.IN_YUAN else "万元")
     assert document.table_chars == document.cell_chars > 0
 
 
-def test_the_national_template_keeps_the_periods_figures_apart_from_the_years(
-    seed: dict, documents: dict[str, list[FormatDocument]]
+@pytest.mark.parametrize("name", ["national_declaration", "shanghai_form"])
+def test_two_period_forms_keep_the_periods_figures_apart_from_the_years(
+    name: str, seed: dict, documents: dict[str, list[FormatDocument]]
 ) -> None:
-    """项目支出绩效目标申报表: the period's (中期) amounts and goal land in their own columns, never in the year's;
-    项目属性 and 项目期 are kept as printed, label and value; the department's printed code is kept in its field."""
-    [document] = documents["national_declaration"]
-    projects = cards.national_declaration_content(seed)
+    """The national 申报表 and Shanghai's 填报表: the period's (中期 / 项目) amounts and goal land in their own columns,
+    never in the year's; 上年结转资金 in its own; 项目属性, 项目期, 项目性质, the plan's dates… are kept as printed,
+    label and value; the department's printed code is kept in its field; the year is the title's (or the line
+    under it, （2018年度）)."""
+    [document] = documents[name]
+    projects = (
+        cards.national_declaration_content(seed)
+        if name == "national_declaration"
+        else cards.shanghai_form_content(seed)
+    )
     printed = [row for row in document.rows if row.kind == "project"]
     period = [
         {
+            "carryover_funds": p.carryover,
             "period_total_amount": p.period_total,
             "period_fiscal_appropriation": p.period_fiscal,
             "period_other_funds": p.period_other,
@@ -165,10 +177,11 @@ def test_the_national_template_keeps_the_periods_figures_apart_from_the_years(
         {column: value for column, value in cells.items() if value} for cells in period
     ]
     assert any(cells["period_other_funds"] for cells in period)
+    department = "主管部门及代码" if name == "national_declaration" else "主管部门"
     assert [row.fields for row in printed] == [  # type: ignore[attr-defined]
-        {"主管部门及代码": p.department, "实施单位": p.unit, **dict(p.kept)} for p in projects
+        {department: p.department, "实施单位": p.unit, **dict(p.kept)} for p in projects
     ]
-    assert document.fiscal_year == cards.YEARS["national_declaration"]  # from the line under the title: （2019年度）
+    assert document.fiscal_year == cards.YEARS[name]
 
 
 def test_project_cards_in_another_layout_read_the_same(tmp_path: Path, seed: dict) -> None:
@@ -360,7 +373,7 @@ def test_the_extractor_writes_each_format_exactly(name: str, seed: dict, runs: t
         "1",
     )
     assert document["department_name"] == seed["document"]["department"]
-    assert document["amount_unit"] == ("元" if name == "indicator_table" else "万元")
+    assert document["amount_unit"] == ("元" if name in cards.IN_YUAN else "万元")
     assert document["table_chars"] == document["cell_chars"] != "0"
     assert document["is_stale"] == "false" and document["stale_reason"] == ""
     mine = document["document_id"]

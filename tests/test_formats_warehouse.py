@@ -33,8 +33,10 @@ CONTENT = {
     "indicator_table": cards.indicator_table_content,
     "period_card": cards.period_card_content,
     "national_declaration": cards.national_declaration_content,
+    "shanghai_form": cards.shanghai_form_content,
 }
 PRINTS_PERIOD_VALUES = ("national_declaration",)  # 中期指标值 beside 年度指标值
+PRINTS_PERIOD_AMOUNTS = ("national_declaration", "shanghai_form")  # the period's amounts beside the year's
 WITHOUT_THE_TABLE = "whole_department_only.pdf"  # a budget book with no project performance-target table
 PRINTS_WEIGHTS = ("split_value_card", "indicator_table")
 UNKNOWN_NAME = "社会影响指标"  # a level-2 name under 效益指标 that neither reference seed lists
@@ -172,7 +174,7 @@ def amount(text: str, scale: Decimal = Decimal(1)) -> Decimal:
 
 
 def scale_of(name: str) -> Decimal:
-    return Decimal("0.0001") if name == "indicator_table" else Decimal(1)
+    return Decimal("0.0001") if name in cards.IN_YUAN else Decimal(1)
 
 
 def level2_codes() -> dict[tuple[str, str], str]:
@@ -370,7 +372,9 @@ def test_unit_totals_are_computed_where_no_unit_row_is_printed(marts: duckdb.Duc
             for p in projects:
                 unit = p.department if name == "period_card" else p.unit
                 units.setdefault(re.sub(r"^\(\d+\)", "", unit), []).append(p)
-            expected = [(unit, sum(amount(p.total) for p in ps), False, len(ps)) for unit, ps in units.items()]
+            expected = [
+                (unit, sum(amount(p.total, scale_of(name)) for p in ps), False, len(ps)) for unit, ps in units.items()
+            ]
         assert rows == expected, name
         document = query(
             marts,
@@ -387,8 +391,8 @@ def test_unit_totals_are_computed_where_no_unit_row_is_printed(marts: duckdb.Duc
 
 
 def test_only_printed_totals_are_reconciled(marts: duckdb.DuckDBPyConnection, seed: dict):
-    """A card's 年度资金总额 = 财政拨款 + 其他资金 (one check per card); the indicator table's unit rows = their
-    projects' 预算数; the period card prints one amount per project and nothing to check it against."""
+    """A card's 年度资金总额 = 财政拨款 + 其他资金 (+ 上年结转资金: one check per card); the indicator table's unit
+    rows = their projects' 预算数; the period card prints one amount per project and nothing to check it against."""
     rows = query(
         marts,
         "select d.table_format, c.check_name, c.amount_column, count(*), bool_and(c.is_within_tolerance) "
@@ -397,17 +401,10 @@ def test_only_printed_totals_are_reconciled(marts: duckdb.DuckDBPyConnection, se
         *COPIES,
     )
     cards_count = {name: len(content(seed)) for name, content in CONTENT.items()}
+    row_checks = ("project_card", "split_value_card", "national_declaration", "shanghai_form")
     assert sorted(rows) == sorted(
         [
-            ("project_card", "row_total_equals_sources", "total_amount", cards_count["project_card"], True),
-            ("split_value_card", "row_total_equals_sources", "total_amount", cards_count["split_value_card"], True),
-            (
-                "national_declaration",
-                "row_total_equals_sources",
-                "total_amount",
-                cards_count["national_declaration"],
-                True,
-            ),
+            *((name, "row_total_equals_sources", "total_amount", cards_count[name], True) for name in row_checks),
             ("indicator_table", "unit_equals_sum_of_projects", "total_amount", len(seed["units"]), True),
         ]
     )
@@ -496,22 +493,28 @@ def document_of_year(marts: duckdb.DuckDBPyConnection, year: int) -> str:
     return query(marts, "select document_id from marts.dim_document where fiscal_year = ?", year)[0][0]
 
 
-def test_the_periods_figures_stand_beside_the_years(marts: duckdb.DuckDBPyConnection, seed: dict):
-    """The national template's 中期 amounts and goal are the period's columns of fct_project_budget, its 年度 ones
-    the year's; its other fields (项目属性, 项目期, the coded 主管部门) are rows of fct_project_field; a format
+@pytest.mark.parametrize("name", PRINTS_PERIOD_AMOUNTS)
+def test_the_periods_figures_stand_beside_the_years(marts: duckdb.DuckDBPyConnection, seed: dict, name: str):
+    """The national template's 中期 and Shanghai's 项目 amounts and goal are the period's columns of
+    fct_project_budget, their 年度 ones the year's (上年结转资金 its own, a part of the year's total); their other
+    fields (项目属性, 项目期, 项目性质, the plan's dates, the coded 主管部门) are rows of fct_project_field; a format
     printing one period has no period figures."""
     projects = query(
         marts,
-        "select project_name, total_amount, fiscal_appropriation, other_funds, goal_text, period_total_amount, "
-        "period_fiscal_appropriation, period_other_funds, period_goal_text from marts.fct_project_budget "
-        "where document_id = ? order by project_id",
-        document_of(marts, "national_declaration"),
+        "select project_name, total_amount, fiscal_appropriation, other_funds, carryover_funds, goal_text, "
+        "period_total_amount, period_fiscal_appropriation, period_other_funds, period_goal_text "
+        "from marts.fct_project_budget where document_id = ? order by project_id",
+        document_of(marts, name),
     )
-    content = cards.national_declaration_content(seed)
+    content = CONTENT[name](seed)
+    scale = scale_of(name)
     assert projects == [
         (
-            *(p.name, amount(p.total), amount(p.fiscal), amount(p.other), p.goal),
-            *(amount(p.period_total), amount(p.period_fiscal), amount(p.period_other), p.period_goal),
+            *(p.name, amount(p.total, scale), amount(p.fiscal, scale), amount(p.other, scale)),
+            amount(p.carryover, scale) if p.carryover else None,
+            p.goal,
+            *(amount(p.period_total, scale), amount(p.period_fiscal, scale), amount(p.period_other, scale)),
+            p.period_goal,
         )
         for p in content
     ]
@@ -519,7 +522,7 @@ def test_the_periods_figures_stand_beside_the_years(marts: duckdb.DuckDBPyConnec
         marts,
         "select f.field_label, f.field_value, count(*) from marts.fct_project_field f "
         "where f.document_id = ? group by all order by all",
-        document_of(marts, "national_declaration"),
+        document_of(marts, name),
     )
     kept = dict(content[0].kept)
     assert [(label, value, count) for label, value, count in fields if label in kept] == [
@@ -527,10 +530,10 @@ def test_the_periods_figures_stand_beside_the_years(marts: duckdb.DuckDBPyConnec
     ]
     others = query(
         marts,
-        "select count(*) from marts.fct_project_budget join marts.dim_document using (document_id) "
-        "where table_format not in ? and "
-        "coalesce(period_total_amount, period_fiscal_appropriation, period_other_funds) is not null",
-        list(PRINTS_PERIOD_VALUES),
+        "select count(*) from marts.fct_project_budget p join marts.dim_document d using (document_id) "
+        "where d.table_format not in ? and coalesce(p.period_total_amount, p.period_fiscal_appropriation, "
+        "p.period_other_funds, p.carryover_funds) is not null",
+        list(PRINTS_PERIOD_AMOUNTS),
     )
     assert others == [(0,)]
 

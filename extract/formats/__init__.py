@@ -35,7 +35,7 @@ Format = Any  # a format module or a Template: NAME, PICTURE, LABELS, read (and,
 READERS: tuple[Format, ...] = (*TEMPLATES, indicator_table)
 FORMATS: tuple[Format, ...] = (packed, *READERS)
 GRID_WORDS = ("一级指标", "三级指标")  # an indicator grid, whatever its other columns
-PROJECT_TABLE_TITLES = ("项目支出绩效目标表", "项目绩效目标表", "绩效目标申报表")
+PROJECT_TABLE_TITLES = ("项目支出绩效目标表", "项目绩效目标表", "绩效目标申报表", "绩效目标填报表")
 OTHER_TITLE = re.compile(r"^\S{2,30}表$")  # a line that is a table's title (部门整体支出绩效目标表, 三公经费预算表)
 
 

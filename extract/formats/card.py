@@ -145,12 +145,13 @@ class CardReader:
             index += 2
 
     def _stacked_values(self, row: GridRow, cells: list[tuple[str, tuple[float, float] | None]]) -> None:
-        """The row under a row of labels: each value is the label's whose cell it lies under."""
+        """The row under a row of labels: each value is the label's whose cell it lies under (its middle: the
+        rulings of two pages differ by a hair)."""
         card = self.card
         assert card is not None
         pending, card.stacked = card.stacked, []
         for label, text, (x0, x1) in pending:
-            value = next((t for t, b in cells if b is not None and b[0] < x1 and x0 < b[1]), "")
+            value = next((t for t, b in cells if b is not None and x0 <= (b[0] + b[1]) / 2 < x1), "")
             self._field(label, text, value, (x0, x1), row.page)
 
     def _field(self, label: str, printed: str, value: str, bound: tuple[float, float] | None, page: int) -> None:

@@ -21,7 +21,7 @@ from ..pdfobjects import Char, page_chars
 from ..rows import cell_text, text_lines
 
 # Lines printed outside the grids: the table's title (with a year), the unit / department line, a page number.
-TITLE_WORDS = ("绩效目标表", "绩效目标申报表")
+TITLE_WORDS = ("绩效目标表", "绩效目标申报表", "绩效目标填报表")
 TITLE_YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年")
 YEAR_LINE = re.compile(r"^[（(](?:19|20)\d{2}年度?[)）]$")  # the national template's line under its title: （2019年度）
 UNIT_LINE = re.compile(r"(?:金额)?单位[:：]\s*(?P<unit>千?万?元)\s*$")
