@@ -19,15 +19,16 @@ COLUMNS = (
 # Columns appended to raw_table_rows (issue 22) for what the two-period forms print beside the year's cells.
 APPENDED_COLUMNS = (
     "carryover_funds",  # 上年结转资金: a part of the year's total, beside 财政拨款 and 其他资金
+    "own_funds",  # 自有资金: the unit's own funds, a part of the year's total (county forms)
     "period_total_amount",  # 中期资金总额 / 项目资金总额: the whole period's (中期 / 项目 / 实施期 / 长期)
     "period_fiscal_appropriation",  # the period's 其中：财政拨款 / 财政资金
     "period_other_funds",  # the period's 其他资金
     "period_goal_text",  # 中期目标 / 项目总目标 / 长期目标 / 实施期绩效目标
 )
 # The year's amounts, 总计 and its parts (the dbt var amount_columns), and the period's beside them (the dbt var
-# period_amount_columns): 总计 = 财政拨款 + 财政专户拨款 + 其他资金 + 上年结转资金.
-YEAR_AMOUNT_COLUMNS = (*COLUMNS[1:5], "carryover_funds")
-PERIOD_AMOUNT_COLUMNS = APPENDED_COLUMNS[1:4]
+# period_amount_columns): 总计 = 财政拨款 + 财政专户拨款 + 其他资金 + 上年结转资金 + 自有资金.
+YEAR_AMOUNT_COLUMNS = (*COLUMNS[1:5], *APPENDED_COLUMNS[:2])
+PERIOD_AMOUNT_COLUMNS = APPENDED_COLUMNS[2:5]
 TOTAL_COLUMN = COLUMNS.index("total_amount")
 AMOUNT_COLUMNS = range(TOTAL_COLUMN, TOTAL_COLUMN + 4)
 # An amount as printed: digits with or without thousands separators, at most four decimals (county forms print

@@ -14,6 +14,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+from extract.model import APPENDED_COLUMNS
 from extract.seeds import DOCUMENT_FIELDS, ROW_FIELDS
 
 from .budget_book import TABLE_TITLE, table_rows
@@ -135,7 +136,10 @@ def raw_seed_rows(document: dict, document_id: str, source_file: str) -> tuple[d
         dict(
             zip(
                 ROW_FIELDS,
-                (document_id, str(number), row.kind, row.name, *row.amounts, row.goal, row.indicators, "1", "1"),
+                (
+                    *(document_id, str(number), row.kind, row.name, *row.amounts, row.goal, row.indicators, "1", "1"),
+                    *("" for _ in APPENDED_COLUMNS),  # the packed table prints one period's amounts
+                ),
                 strict=True,
             )
         )

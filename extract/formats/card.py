@@ -31,7 +31,7 @@ LEVEL_KEYS = ("level1_name", "level2_name")
 HEADER_KEYS = ("department", "unit", "kept")
 ROW_COLUMNS = ("name", "total_amount", "fiscal_appropriation", "other_funds", "goal_text", *APPENDED_COLUMNS)
 TOTALS = {"total_amount": "", "period_total_amount": "period_"}  # a total label names its side of the money block
-PERIOD_PREFIX = "period_"
+PARTS = ("fiscal_appropriation", "other_funds", "carryover_funds", "own_funds")  # 其中: placed on their side
 YEAR_RANGE = re.compile(r"（[^（）]*\d{2}[^（）]*[-－—~至][^（）]*）$")  # 中期目标（2024年-2026年）, （20××年－20××年）
 AMOUNT = re.compile(AMOUNT_PATTERN)
 
@@ -165,7 +165,7 @@ class CardReader:
             raise ExtractionError(unknown, page, "card_structure")
         if key in TOTALS and bound is not None:
             card.sides.append((bound[0], TOTALS[key]))
-        elif key in ("fiscal_appropriation", "other_funds", "carryover_funds") and bound is not None:
+        elif key in PARTS and bound is not None:
             key = self._side(bound[0]) + key
             if key not in ROW_COLUMNS:
                 raise ExtractionError(f"an amount this template does not place: '{label}'", page, "card_structure")

@@ -35,6 +35,7 @@ final as (
         special_account_funds,
         other_funds,
         carryover_funds,
+        own_funds,
         period_total_amount,
         period_fiscal_appropriation,
         period_other_funds,

@@ -1,5 +1,5 @@
 -- Every printed total of a current edition checked against the sum of its parts, in 万元:
---   row_total_equals_sources     总计 = 财政拨款 + 财政专户拨款 + 其他资金 + 上年结转资金 on every printed row, exactly
+--   row_total_equals_sources     总计 = 财政拨款 + 财政专户拨款 + 其他资金 + 上年结转资金 + 自有资金 on every row, exactly
 --   unit_equals_sum_of_projects  each funding unit's amount = the sum of its projects', exactly
 --   total_equals_sum_of_units    合计 = the sum of the units, within rounding: half of the last printed digit
 --                                per addend (0.005 × the number of units for a 万元 book printed to 0.01)
@@ -11,6 +11,9 @@
 -- 其他资金). A card's row check (not the packed table's, where it is a misread) also says whether one part alone is
 -- above the total (is_part_above_total: a real Shanghai card prints 当年财政拨款 11,419,043.00 under a total of
 -- 10,903,043.00): such a row is published with the quality flag part_above_total instead of holding the book back.
+
+{%- set amounts = var('amount_columns') %}
+{%- set parts = amounts[1:] %}
 
 with
 
@@ -29,12 +32,10 @@ documents as (
 printed_columns as (
 
     select
-        document_id,
-        bool_or(total_amount is not null) as prints_total_amount,
-        bool_or(fiscal_appropriation is not null) as prints_fiscal_appropriation,
-        bool_or(special_account_funds is not null) as prints_special_account_funds,
-        bool_or(other_funds is not null) as prints_other_funds,
-        bool_or(carryover_funds is not null) as prints_carryover_funds
+        {%- for column in amounts %}
+            bool_or({{ column }} is not null) as prints_{{ column }},
+        {%- endfor %}
+        document_id
 
     from all_rows
     group by document_id
@@ -45,24 +46,15 @@ table_rows as (
 
     select
         all_rows.*,
-        printed_columns.prints_total_amount,
-        printed_columns.prints_fiscal_appropriation,
-        printed_columns.prints_special_account_funds,
-        printed_columns.prints_other_funds,
-        printed_columns.prints_carryover_funds,
+        {%- for column in amounts %}
+            printed_columns.prints_{{ column }},
+        {%- endfor %}
         documents.table_format != '{{ var("packed_table_format") }}' as is_card
 
     from all_rows
     inner join printed_columns on all_rows.document_id = printed_columns.document_id
     inner join documents on all_rows.document_id = documents.document_id
-    where
-        coalesce(
-            all_rows.total_amount,
-            all_rows.fiscal_appropriation,
-            all_rows.special_account_funds,
-            all_rows.other_funds,
-            all_rows.carryover_funds
-        ) is not null
+    where coalesce(all_rows.{{ amounts | join(', all_rows.') }}) is not null
 
 ),
 
@@ -70,22 +62,20 @@ amount_cells as (
 
     unpivot (
         select
+            {%- for column in amounts %}
+                case when prints_{{ column }} then coalesce({{ column }}, 0) end as {{ column }},
+            {%- endfor %}
             document_id,
             row_number,
             row_kind,
             row_name,
             funding_unit_id,
             page_start,
-            rounding_tolerance,
-            case when prints_total_amount then coalesce(total_amount, 0) end as total_amount,
-            case when prints_fiscal_appropriation then coalesce(fiscal_appropriation, 0) end as fiscal_appropriation,
-            case when prints_special_account_funds then coalesce(special_account_funds, 0) end as special_account_funds,
-            case when prints_other_funds then coalesce(other_funds, 0) end as other_funds,
-            case when prints_carryover_funds then coalesce(carryover_funds, 0) end as carryover_funds
+            rounding_tolerance
 
         from table_rows
     )
-    on total_amount, fiscal_appropriation, special_account_funds, other_funds, carryover_funds
+    on {{ amounts | join(', ') }}
     into name amount_column value amount
 
 ),
@@ -101,29 +91,22 @@ row_checks as (
         row_name as subject_name,
         'total_amount' as amount_column,
         coalesce(total_amount, 0) as printed_amount,
-        coalesce(fiscal_appropriation, 0)
-        + coalesce(special_account_funds, 0)
-        + coalesce(other_funds, 0)
-        + coalesce(carryover_funds, 0) as sum_of_parts,
+        {%- for column in parts %}
+            coalesce({{ column }}, 0){{ ' +' if not loop.last }}
+        {%- endfor %} as sum_of_parts,
         greatest(
-            coalesce(fiscal_appropriation, 0),
-            coalesce(special_account_funds, 0),
-            coalesce(other_funds, 0),
-            coalesce(carryover_funds, 0)
+            {%- for column in parts %}
+                coalesce({{ column }}, 0){{ ',' if not loop.last }}
+            {%- endfor %}
         ) as largest_part,
         is_card,
-        cast(prints_fiscal_appropriation as integer)
-        + cast(prints_special_account_funds as integer)
-        + cast(prints_other_funds as integer)
-        + cast(prints_carryover_funds as integer) as addend_count,
+        {%- for column in parts %}
+            cast(prints_{{ column }} as integer){{ ' +' if not loop.last }}
+        {%- endfor %} as addend_count,
         0 as tolerance
 
     from table_rows
-    where
-        prints_total_amount
-        and (
-            prints_fiscal_appropriation or prints_special_account_funds or prints_other_funds or prints_carryover_funds
-        )
+    where prints_total_amount and (prints_{{ parts | join(' or prints_') }})
 
 ),
 

@@ -21,6 +21,7 @@ renamed as (
         {{ printed_amount('special_account_funds') }} as special_account_funds,
         {{ printed_amount('other_funds') }} as other_funds,
         {{ printed_amount('carryover_funds') }} as carryover_funds,
+        {{ printed_amount('own_funds') }} as own_funds,
         -- the last printed digit, for the rounding tolerance: 2 for 3,473.60
         greatest(
             {%- for column in var('amount_columns') %}

@@ -43,6 +43,7 @@ final as (
         funding_units.special_account_funds,
         funding_units.other_funds,
         funding_units.carryover_funds,
+        funding_units.own_funds,
         funding_units.is_total_printed,
         coalesce(project_counts.project_count, 0) as project_count,
         funding_units.source_page,

@@ -39,6 +39,7 @@ final as (
         projects.special_account_funds,
         projects.other_funds,
         projects.carryover_funds,
+        projects.own_funds,
         projects.goal_text,
         coalesce(indicator_counts.indicator_count, 0) as indicator_count,
         projects.indicator_text,
