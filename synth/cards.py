@@ -30,6 +30,7 @@ YEARS = {
     "period_card": 2023,
     "national_declaration": 2018,
     "shanghai_form": 2016,
+    "county_form": 2015,
 }
 IN_YUAN = ("indicator_table", "shanghai_form")  # the formats rendered with their amounts in 元 (the others in 万元)
 DEPARTMENT_CODE = "433001"
@@ -69,6 +70,8 @@ class PrintedProject:
     period_other: str = ""
     kept: tuple[tuple[str, str], ...] = ()  # other labelled fields, (label, value) as printed
     carryover: str = ""  # 上年结转资金, a part of the year's total (Shanghai)
+    own: str = ""  # 自有资金, a part of the year's total (county forms)
+    period_indicators: tuple[PrintedIndicator, ...] = ()  # a county form's 长期 grid, where it differs from the 年度
 
 
 def selected(seed: dict, per_unit: int = DEFAULT_PROJECTS_PER_UNIT) -> list[tuple[dict, dict]]:
@@ -293,6 +296,56 @@ def shanghai_form_content(seed: dict, per_unit: int = DEFAULT_PROJECTS_PER_UNIT)
                     ("项目类别", "一般项目"),
                     ("计划开始日期", f"{year}-01-01"),
                     ("计划完成日期", f"{year}-12-31"),
+                ),
+            )
+        )
+    return projects
+
+
+COUNTY_OWN_FUNDS = Decimal("0.5")  # 万元 of each unit's first project paid from the unit's own funds (自有资金)
+
+
+def _four(value: Decimal) -> str:
+    return f"{value:.4f}"
+
+
+def county_form_content(seed: dict, per_unit: int = DEFAULT_PROJECTS_PER_UNIT) -> list[PrintedProject]:
+    """A county form: money as one sentence in 万元 with four decimals (each unit's first project with 自有资金 taken
+    from its 财政拨款), 长期目标 beside 年度目标, each indicator's 长期 value (the seed's 实施周期 value) and 年度 value
+    in two grids; 项目属性 as tick boxes, 主管部门编码, 项目负责人, 联系电话, 项目起止时间 and the sentence kept."""
+    year = YEARS["county_form"]
+    projects = []
+    for unit, project in selected(seed, per_unit):
+        fiscal = Decimal(project["fiscal_appropriation"] or "0")
+        own = min(COUNTY_OWN_FUNDS, fiscal) if project is unit["projects"][0] else Decimal("0")
+        total, other = Decimal(project["total"]), Decimal(project["other"] or "0")
+        parts = (_four(total), _four(fiscal - own), _four(own), _four(other))
+        sentence = "总额：{}万元；一、财政拨款：{}万元；二、自有资金：{}万元；三、其他：{}万元".format(*parts)
+        indicators = tuple(
+            PrintedIndicator(
+                i["level1_name"], i["level2_name"], i["name"], i["annual_value"], period_value=i["period_value"]
+            )
+            for i in project["indicators"]
+        )
+        projects.append(
+            PrintedProject(
+                seed["document"]["department"],
+                unit["name"],
+                project["name"],
+                parts[0],
+                parts[1],
+                parts[3],
+                project["goal"],
+                indicators,
+                period_goal=f"{year}-{year + 2}年：{project['goal']}",
+                own=parts[2],
+                kept=(
+                    ("项目属性", "新增项目□延续项目√"),
+                    ("项目起止时间", f"{year}年1月-{year + 2}年12月"),
+                    ("主管部门编码", "433"),
+                    ("项目负责人", "张三"),
+                    ("联系电话", "0731-88888888"),
+                    ("资金总额及构成", sentence),
                 ),
             )
         )
@@ -675,6 +728,59 @@ def render_shanghai_form(seed: dict, path: Path, per_unit: int = DEFAULT_PROJECT
     return writer.save()
 
 
+def render_county_form(
+    seed: dict,
+    path: Path,
+    per_unit: int = DEFAULT_PROJECTS_PER_UNIT,
+    content: list[PrintedProject] | None = None,
+) -> Path:
+    """A county form: 填报单位（盖章） above each card, fields two to a row, money as one sentence, goals' labels over
+    them, then the 长期 grid and the 年度 grid, each beside its label merged down its rows (cut where a page
+    breaks, no header repeated), landscape. ``content`` replaces the seed's (a 长期 grid that does not pair)."""
+    year = YEARS["county_form"]
+    style = GridStyle(landscape=True, font_size=8.0)
+    writer = GridWriter(
+        path,
+        f"{year}年项目绩效目标表",
+        subtitle_left=f"填报单位（盖章）：{seed['document']['department']}",
+        style=style,
+    )
+    columns = _columns([0.12, 0.14, 0.16, 0.3, 0.16, 0.12])[1:]
+    labels = ["一级指标", "二级指标", "指标内容", "指标值", "备注"]
+    for p in content or county_form_content(seed, per_unit):
+        kept = dict(p.kept)
+        values = {**kept, "主管部门": p.department, "项目（实施）单位": p.unit}
+        pairs = [("项目属性", "项目起止时间"), ("主管部门", "主管部门编码"), ("项目（实施）单位", "项目负责人")]
+        card = [
+            [Cell("项目名称", 0, 0.14), Cell(p.name, 0.14, 1)],
+            *(
+                [Cell(a, 0, 0.14), Cell(values[a], 0.14, 0.5), Cell(b, 0.5, 0.64), Cell(values[b], 0.64, 1)]
+                for a, b in pairs
+            ),
+            [Cell("联系电话", 0, 0.14), Cell(kept["联系电话"], 0.14, 1)],
+            [Cell("资金总额及构成", 0, 0.14), Cell(kept["资金总额及构成"], 0.14, 1)],
+            [
+                Cell("项目绩效目标", 0, 0.14, down=2),
+                Cell("长期目标", 0.14, 0.57, align="centre"),
+                Cell("年度目标", 0.57, 1, align="centre"),
+            ],
+            [Cell(p.period_goal, 0.14, 0.57), Cell(p.goal, 0.57, 1)],
+        ]
+        grids = (
+            ("长期绩效指标", p.period_indicators or p.indicators, lambda i: [i.name, i.period_value, ""]),
+            ("年度绩效指标", p.indicators, lambda i: [i.name, i.value, ""]),
+        )
+        for label, indicators, value in grids:
+            grid = _grid_rows(indicators, columns, value)
+            header = [
+                Cell(label, 0, columns[0][0], down=len(grid) + 1),
+                *(Cell(text, x0, x1, align="centre") for text, (x0, x1) in zip(labels, columns, strict=True)),
+            ]
+            card += [header, *grid]
+        writer.block(card, new_page=True)
+    return writer.save()
+
+
 def render_unknown_format(seed: dict, path: Path, per_unit: int = 1) -> Path:
     """A card no reader knows (项目负责人, 指标内容, 评（扣）分标准): the extractor must refuse it and say so."""
     writer = GridWriter(path, "项目支出绩效目标表", subtitle_right="单位：万元")
@@ -701,6 +807,7 @@ RENDERERS: dict[str, Callable[[dict, Path], Path]] = {
     "period_card": render_period_cards,
     "national_declaration": render_national_declaration,
     "shanghai_form": render_shanghai_form,
+    "county_form": render_county_form,
 }
 
 

@@ -124,6 +124,10 @@ def expected(name: str, seed: dict) -> tuple[list[tuple], list[tuple]]:
         projects = cards.shanghai_form_content(seed)
         rows = _unit_rows(projects, lambda p: p.unit)
         return rows, _expected_indicators(rows, projects, _one_value)
+    if name == "county_form":
+        projects = cards.county_form_content(seed)
+        rows = _unit_rows(projects, lambda p: p.unit)
+        return rows, _expected_indicators(rows, projects, _two_values)
     projects = cards.indicator_table_content(seed)
     rows = []
     for (subtotal_name, subtotal), unit in zip(cards.unit_subtotals(seed), seed["units"], strict=True):
@@ -148,24 +152,30 @@ def test_format_extracts_exactly(name: str, seed: dict, documents: dict[str, lis
     assert document.table_chars == document.cell_chars > 0
 
 
-@pytest.mark.parametrize("name", ["national_declaration", "shanghai_form"])
+# The two-period forms: their content, and the labels of their department and unit fields.
+TWO_PERIODS = {
+    "national_declaration": (cards.national_declaration_content, "主管部门及代码", "实施单位"),
+    "shanghai_form": (cards.shanghai_form_content, "主管部门", "实施单位"),
+    "county_form": (cards.county_form_content, "主管部门", "项目（实施）单位"),
+}
+
+
+@pytest.mark.parametrize("name", list(TWO_PERIODS))
 def test_two_period_forms_keep_the_periods_figures_apart_from_the_years(
     name: str, seed: dict, documents: dict[str, list[FormatDocument]]
 ) -> None:
-    """The national 申报表 and Shanghai's 填报表: the period's (中期 / 项目) amounts and goal land in their own columns,
-    never in the year's; 上年结转资金 in its own; 项目属性, 项目期, 项目性质, the plan's dates… are kept as printed,
-    label and value; the department's printed code is kept in its field; the year is the title's (or the line
-    under it, （2018年度）)."""
+    """The national 申报表, Shanghai's 填报表 and the county form: the period's (中期 / 项目 / 长期) amounts and goal
+    land in their own columns, never in the year's; 上年结转资金 and 自有资金 (from the county's money sentence) in
+    their own; 项目属性, 项目期, 项目性质, the plan's dates, the sentence itself… are kept as printed, label and value;
+    the department's printed code is kept in its field; the year is the title's (or the line under it, （2018年度）)."""
     [document] = documents[name]
-    projects = (
-        cards.national_declaration_content(seed)
-        if name == "national_declaration"
-        else cards.shanghai_form_content(seed)
-    )
+    content, department, unit = TWO_PERIODS[name]
+    projects = content(seed)
     printed = [row for row in document.rows if row.kind == "project"]
     period = [
         {
             "carryover_funds": p.carryover,
+            "own_funds": p.own,
             "period_total_amount": p.period_total,
             "period_fiscal_appropriation": p.period_fiscal,
             "period_other_funds": p.period_other,
@@ -176,10 +186,9 @@ def test_two_period_forms_keep_the_periods_figures_apart_from_the_years(
     assert [row.appended for row in printed] == [  # type: ignore[attr-defined]
         {column: value for column, value in cells.items() if value} for cells in period
     ]
-    assert any(cells["period_other_funds"] for cells in period)
-    department = "主管部门及代码" if name == "national_declaration" else "主管部门"
+    assert any(cells["period_other_funds"] or cells["own_funds"] for cells in period)
     assert [row.fields for row in printed] == [  # type: ignore[attr-defined]
-        {department: p.department, "实施单位": p.unit, **dict(p.kept)} for p in projects
+        {department: p.department, unit: p.unit, **dict(p.kept)} for p in projects
     ]
     assert document.fiscal_year == cards.YEARS[name]
 

@@ -142,3 +142,22 @@ def test_every_format_reads_its_own_fixture_and_the_templates_are_the_file(seed:
     entries = yaml.safe_load(TEMPLATES_FILE.read_text(encoding="utf-8"))["templates"]
     assert [f.NAME for f in FORMATS] == [packed.NAME, *(e["name"] for e in entries), indicator_table.NAME]
     assert set(cards.RENDERERS) <= {f.NAME for f in FORMATS}
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda indicators: (replace(indicators[0], name="另一个指标"), *indicators[1:]), "differs between"),
+        (lambda indicators: indicators[:-1], "has no row in the 长期绩效指标 grid"),
+    ],
+    ids=["renamed", "missing"],
+)
+def test_two_grids_that_do_not_pair_refuse_the_card(tmp_path: Path, seed: dict, change, words: str) -> None:
+    """The county form's 长期 and 年度 grids give two values of the same indicators: a row renamed or missing in
+    one of them is a refusal naming the indicator (grid_pairing), never a guess at which value is whose."""
+    content = cards.county_form_content(seed, per_unit=1)
+    content[1] = replace(content[1], period_indicators=change(content[1].indicators))
+    data = cards.render_county_form(seed, tmp_path / "county.pdf", content=content).read_bytes()
+    with pytest.raises(ExtractionError) as refused:
+        read_other_format(data, page_texts(data))
+    assert refused.value.code == "grid_pairing" and words in refused.value.reason

@@ -6,11 +6,14 @@ A card starts at the row whose first cell is its name label (项目名称 / 项�
 label is paired with the next cell; a group label (项目资金（万元）, 总体目标) only groups the rows beside it (its
 bracketed unit is the amount unit). Amounts printed side by side are placed by the side of their total label
 (中期资金总额 | 年度资金总额); labels printed in a row of their own (中期目标 | 年度目标) take the values printed
-under them in the next row. A label the template does not know is kept as printed (label and value) unless it
+under them in the next row; money written as one sentence (总额：…万元；一、财政拨款：…) is split into its parts. A
+label the template does not know is kept as printed (label and value) unless it
 sits in a money group or its value reads as an amount: then the card is refused naming it, since an amount
 nobody places would be lost. The grid starts at the row holding 一级指标 and 三级指标; its columns are mapped by
 their labels, so column order and extra columns do not matter (a label cell merged down beside the grid, 绩效指标,
-is skipped). A card continues across pages (rows above the first card of a page belong to the card left open; a
+is skipped); two grids named by the cell beside them (长期绩效指标, 年度绩效指标) give the period's and the year's
+value of the same indicators, paired by position and name (a pair that differs refuses the card, never a guess).
+A card continues across pages (rows above the first card of a page belong to the card left open; a
 repeated grid header is skipped). Cards of one department (主管部门 / 预算部门) make one table; consecutive cards
 of one unit (实施单位) are preceded by a funding-unit row whose amounts are not printed (the SQL sums them).
 """
@@ -24,7 +27,7 @@ from ..model import AMOUNT_PATTERN, APPENDED_COLUMNS, ExtractionError
 from .grid import Columns, GridRow, PageGrids, normalise
 from .records import AMOUNT_UNIT_IN_LABEL, ReadTable, indicator, table_cells, without_code
 
-GRID_MARKERS = ("一级指标", "三级指标")
+LEVEL1 = "一级指标"  # a grid header prints it and the template's indicator-name label (三级指标, 指标内容)
 LEVEL_KEYS = ("level1_name", "level2_name")
 # What a header label may fill besides the raw_table_rows columns: the department (one document each), the
 # funding unit, or a field kept as printed.
@@ -34,6 +37,11 @@ TOTALS = {"total_amount": "", "period_total_amount": "period_"}  # a total label
 PARTS = ("fiscal_appropriation", "other_funds", "carryover_funds", "own_funds")  # 其中: placed on their side
 YEAR_RANGE = re.compile(r"（[^（）]*\d{2}[^（）]*[-－—~至][^（）]*）$")  # 中期目标（2024年-2026年）, （20××年－20××年）
 AMOUNT = re.compile(AMOUNT_PATTERN)
+# One part of money written as a sentence: ``一、财政拨款：100.0000万元`` (parts separated by ；).
+SENTENCE_PART = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．])?(?P<label>[^：:]+)[：:](?P<amount>[\d,]+(?:\.\d+)?)(?P<unit>千?万?元)$"
+)
+PAIRED_KEYS = ("level1_name", "level2_name", "indicator_name")  # what two grids' indicators must share
 
 
 @dataclass(frozen=True)
@@ -46,10 +54,16 @@ class CardSpec:
     columns: dict[str, str]  # grid header label → IndicatorRecord key
     money: tuple[str, ...] = ()  # the groups whose rows hold amounts
     beside: tuple[str, ...] = ()  # labels of a cell merged down beside the grid
+    sentences: dict[str, dict[str, str]] = field(default_factory=dict)  # label → {part label → column}
+    grids: dict[str, str] = field(default_factory=dict)  # label beside a grid → the column its 指标值 fills
 
     @property
     def name_labels(self) -> tuple[str, ...]:
         return tuple(label for label, key in self.fields.items() if key == "name")
+
+    @property
+    def indicator_labels(self) -> tuple[str, ...]:
+        return tuple(label for label, key in self.columns.items() if key == "indicator_name")
 
 
 @dataclass
@@ -57,7 +71,7 @@ class _Card:
     fields: dict[str, str] = field(default_factory=dict)  # key → value as printed
     printed: dict[str, str] = field(default_factory=dict)  # printed label → value, for the other fields
     page: int = 0
-    grid: list[tuple[GridRow, dict[str, str]]] = field(default_factory=list)
+    grid: list[tuple[GridRow, dict[str, str], str]] = field(default_factory=list)  # row, values, grid label
     sides: list[tuple[float, str]] = field(default_factory=list)  # (x0 of a total label, its column prefix)
     group: str = ""  # the group label beside the current row
     stacked: list[tuple[str, str, tuple[float, float]]] = field(default_factory=list)  # labels awaiting values
@@ -86,6 +100,7 @@ class CardReader:
         self.unit_page_unit = ""
         self.levels = {key: "" for key in LEVEL_KEYS}
         self.grid_page = 0  # the page of the last grid row: the first row on a new page may be cut by the break
+        self.grid_label = ""  # the label beside the current grid (长期绩效指标), if any
 
     def read(self, pages: list[PageGrids]) -> list[ReadTable]:
         for page in pages:
@@ -105,7 +120,7 @@ class CardReader:
             self.in_grid, self.columns = False, None
             self.levels = {key: "" for key in LEVEL_KEYS}
             self._header(row)
-        elif all(marker in texts for marker in GRID_MARKERS):
+        elif LEVEL1 in texts and any(label in texts for label in self.spec.indicator_labels):
             self._grid_header(row)
         elif self.card is None:
             raise ExtractionError(f"a grid row before the first card: '{''.join(texts)[:40]}'", row.page, "stray_text")
@@ -157,6 +172,8 @@ class CardReader:
     def _field(self, label: str, printed: str, value: str, bound: tuple[float, float] | None, page: int) -> None:
         card = self.card
         assert card is not None
+        if label in self.spec.sentences:
+            self._sentence(label, value, page)
         key = self.spec.fields.get(label)
         in_money = card.group in self.spec.money
         if key is None and (in_money or AMOUNT.match(value.strip())):
@@ -174,6 +191,21 @@ class CardReader:
         if key is not None and key != "kept":
             card.fields[key] = value
 
+    def _sentence(self, label: str, value: str, page: int) -> None:
+        """Money written as one sentence: each part to its column; a part the template does not place refuses."""
+        card = self.card
+        assert card is not None
+        parts = self.spec.sentences[label]
+        for text in (t for t in re.split(r"[；;]", value.strip().rstrip("。")) if t):
+            match = SENTENCE_PART.match(text)
+            column = parts.get(match["label"]) if match else None
+            if match is None or column is None:
+                raise ExtractionError(
+                    f"a part of '{label}' this template does not place: '{text[:30]}'", page, "card_structure"
+                )
+            card.fields[column] = match["amount"]
+            self.amount_unit = match["unit"]
+
     def _side(self, x0: float) -> str:
         """The column prefix of the money side an amount label lies on: that of the nearest total label at or
         left of it (the year's when the card prints one total)."""
@@ -183,9 +215,13 @@ class CardReader:
     def _grid_header(self, row: GridRow) -> None:
         if self.card is None:
             raise ExtractionError("an indicator grid before the first card", row.page, "stray_text")
-        columns = Columns.of(row, self.spec.columns, self.spec.beside)
-        if self.columns is not None and columns.keys != self.columns.keys and self.card.grid:
+        columns = Columns.of(row, self.spec.columns, (*self.spec.beside, *self.spec.grids))
+        another_grid = columns.beside_label != self.grid_label and columns.beside_label in self.spec.grids
+        if self.columns is not None and columns.keys != self.columns.keys and self.card.grid and not another_grid:
             raise ExtractionError("the indicator grid's columns change inside a card", row.page, "card_structure")
+        if another_grid:
+            self.levels = {key: "" for key in LEVEL_KEYS}
+            self.grid_label = columns.beside_label
         self.columns, self.in_grid = columns, True
 
     def _grid_row(self, row: GridRow) -> None:
@@ -200,7 +236,10 @@ class CardReader:
             self.levels[key] = values[key] or ""
             if key == "level1_name" and printed:
                 self.levels["level2_name"] = ""  # a new level-1 group starts its level-2 cells afresh
-        self.card.grid.append((row, {k: v or "" for k, v in values.items()}))
+        target = self.spec.grids.get(self.grid_label, "annual_target")
+        if target != "annual_target":  # the 指标值 of the period's grid
+            values[target] = values.pop("annual_target", "")
+        self.card.grid.append((row, {k: v or "" for k, v in values.items()}, self.grid_label))
 
     # -- cards into tables -----------------------------------------------------------------------
     def _finish_card(self) -> None:
@@ -222,5 +261,35 @@ class CardReader:
         cells[4], cells[5] = f.get("other_funds", ""), f.get("goal_text", "")
         row = table.add_row(cells, "project", card.page, dict(card.printed))
         row.appended = {column: f[column] for column in APPENDED_COLUMNS if f.get(column)}
-        for seq, (grid_row, values) in enumerate(card.grid, start=1):
-            table.add_indicator(indicator(values, seq, grid_row.page))
+        for seq, (page, values) in enumerate(self._paired(card), start=1):
+            table.add_indicator(indicator(values, seq, page))
+
+    def _paired(self, card: _Card) -> list[tuple[int, dict[str, str]]]:
+        """Each indicator's page and values; a card printing two grids (the period's and the year's) gives each
+        indicator once, its two values paired by position and name."""
+        grids: dict[str, list[tuple[GridRow, dict[str, str], str]]] = {}
+        for item in card.grid:
+            grids.setdefault(item[2], []).append(item)
+        if len(grids) < 2 or not set(grids) <= set(self.spec.grids):
+            return [(row.page, values) for row, values, _ in card.grid]
+        period_label, year_label = sorted(grids, key=lambda label: self.spec.grids[label] == "annual_target")
+        period, year = grids[period_label], grids[year_label]
+        paired = []
+        for n in range(max(len(period), len(year))):
+            if n >= len(period) or n >= len(year):
+                short = period_label if n >= len(period) else year_label
+                row = (year if n >= len(period) else period)[n][0]
+                raise ExtractionError(f"indicator {n + 1} has no row in the {short} grid", row.page, "grid_pairing")
+            (_, early, _), (row, values, _) = period[n], year[n]
+            names = [tuple(v[k] for k in PAIRED_KEYS) for v in (early, values)]
+            remarks = {early.get("remark", ""), values.get("remark", "")} - {""}
+            if names[0] != names[1] or len(remarks) > 1:
+                raise ExtractionError(
+                    f"indicator {n + 1} differs between the {period_label} and {year_label} grids: "
+                    f"'{'/'.join(names[0])[:30]}' vs '{'/'.join(names[1])[:30]}'",
+                    row.page,
+                    "grid_pairing",
+                )
+            merged = {**early, **{k: v for k, v in values.items() if v or k not in early}}
+            paired.append((row.page, merged))
+        return paired

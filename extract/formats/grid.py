@@ -27,7 +27,7 @@ YEAR_LINE = re.compile(r"^[（(](?:19|20)\d{2}年度?[)）]$")  # the national t
 UNIT_LINE = re.compile(r"(?:金额)?单位[:：]\s*(?P<unit>千?万?元)\s*$")
 ALIGNED = 2.0  # points: a grid row's cells lie exactly under its header's labels
 BESIDE = ""  # the key of a column beside the grid (a label cell merged down its rows)
-FURNITURE_LINE = re.compile(r"(?:部门|单位|编制单位|填报单位|预算部门)(?:名称)?[:：]")
+FURNITURE_LINE = re.compile(r"(?:部门|单位|编制单位|填报单位|预算部门)(?:名称)?(?:[（(]盖章[)）])?[:：]")
 
 
 def normalise(text: str) -> str:
@@ -54,23 +54,26 @@ class Columns:
 
     extents: tuple[tuple[float, float, str], ...]
     beside: tuple[str, ...] = ()  # the labels of a cell merged down beside the grid
+    beside_label: str = ""  # the one this grid's header prints (长期绩效指标 / 年度绩效指标 names the grid)
 
     @classmethod
     def of(cls, header: GridRow, keys: dict[str, str], beside: tuple[str, ...] = ()) -> Columns:
         """The columns of a grid header; a label in ``beside`` is a cell merged down beside the grid (绩效指标):
         its column holds no value."""
         extents = []
+        found = ""
         for text, bound in zip(header.cells, header.bounds, strict=True):
             if text is None or bound is None:
                 continue
             label = normalise(text)
             if label in beside:
                 extents.append((bound[0], bound[1], BESIDE))
+                found = label
                 continue
             if label not in keys:
                 raise ExtractionError(f"a column this format does not know: '{label}'", header.page, "card_structure")
             extents.append((bound[0], bound[1], keys[label]))
-        return cls(tuple(extents), beside)
+        return cls(tuple(extents), beside, found)
 
     @property
     def keys(self) -> tuple[str, ...]:

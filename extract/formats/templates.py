@@ -16,6 +16,7 @@ from .records import INDICATOR_KEYS, ReadTable
 
 TEMPLATES_FILE = Path(__file__).with_name("templates.yml")
 ENTRY_KEYS = ("name", "picture", "detect", "fields", "groups", "money", "grid", "beside")
+OPTIONAL_KEYS = ("sentences", "grids")  # money written as a sentence; two grids, the period's and the year's
 
 
 @dataclass(frozen=True)
@@ -45,13 +46,16 @@ class Template:
 def _template(entry: dict) -> Template:
     """An entry, checked: every key known, every field a column the reader fills, every grid column a record's."""
     name = entry.get("name", "?")
-    unknown = sorted(set(entry) - set(ENTRY_KEYS))
+    unknown = sorted(set(entry) - set(ENTRY_KEYS) - set(OPTIONAL_KEYS))
     missing = sorted(set(ENTRY_KEYS) - set(entry))
     if unknown or missing:
         raise ValueError(f"template {name}: unknown keys {unknown}, missing keys {missing}")
     fields = {label_of(label)[0]: key for label, key in entry["fields"].items()}
     bad = sorted({key for key in fields.values() if key not in (*ROW_COLUMNS, *HEADER_KEYS)})
-    bad += sorted({key for key in entry["grid"].values() if key not in INDICATOR_KEYS})
+    sentences = {label_of(label)[0]: parts for label, parts in entry.get("sentences", {}).items()}
+    grids = {normalise(label): column for label, column in entry.get("grids", {}).items()}
+    bad += sorted({key for parts in sentences.values() for key in parts.values() if key not in ROW_COLUMNS})
+    bad += sorted({key for key in (*entry["grid"].values(), *grids.values()) if key not in INDICATOR_KEYS})
     if bad:
         raise ValueError(f"template {name}: fields or grid columns the reader does not fill: {bad}")
     if not any(label_of(label)[0] in entry["detect"] for label, key in entry["fields"].items() if key == "name"):
@@ -63,6 +67,8 @@ def _template(entry: dict) -> Template:
         columns={normalise(label): key for label, key in entry["grid"].items()},
         money=tuple(normalise(label) for label in entry["money"]),
         beside=tuple(normalise(label) for label in entry["beside"]),
+        sentences=sentences,
+        grids=grids,
     )
     return Template(spec, entry["picture"], tuple(normalise(label) for label in entry["detect"]))
 
