@@ -13,6 +13,7 @@ import pytest
 
 from extract.pipeline import Shard, pdf_files
 from synth.budget_book import render_book
+from tests.fixtures.bad_files import without_the_table
 from synth.editions import next_year_edition
 from tests.helpers import REPO, SAMPLE_PDF
 from tests.nights import Night
@@ -40,12 +41,16 @@ def test_nightly_sequence(nightly: Night, seed: dict) -> None:
     assert "up to date: nothing new to build" in unchanged.stdout
     assert nightly.fingerprint() == published
 
-    # A new book is extracted alone and published while a reader holds the old warehouse open.
+    # A new book is extracted alone and published while a reader holds the old warehouse open; a budget book
+    # without the table beside it is said and is no failure (status no_table, exit 0).
     reader = duckdb.connect(str(nightly.warehouse), read_only=True)
     render_book(next_year_edition(seed), nightly.pdf_dir / "synthetic_2025.pdf")
+    reason = without_the_table(seed, nightly.pdf_dir / "no_table.pdf")
     added = nightly.build()
     assert added.returncode == 0, added.stderr
-    assert "2 documents (1 extracted, 1 from cache)" in added.stdout
+    assert "2 documents (2 extracted, 1 from cache), 0 quarantined" in added.stdout
+    assert f"no table {nightly.pdf_dir / 'no_table.pdf'}: {reason}" in added.stdout
+    assert "1 no table" in added.stdout and "no_table.pdf" not in added.stderr
     assert nightly.documents(reader) == [(SAMPLE_PDF.name,)], "the reader keeps the warehouse it opened"
     assert nightly.documents() == [(SAMPLE_PDF.name,), ("synthetic_2025.pdf",)]
     reader.close()
