@@ -13,8 +13,8 @@ import pytest
 
 from extract.pipeline import Shard, pdf_files
 from synth.budget_book import render_book
-from tests.fixtures.bad_files import without_the_table
 from synth.editions import next_year_edition
+from tests.fixtures.bad_files import without_the_table
 from tests.helpers import REPO, SAMPLE_PDF
 from tests.nights import Night
 
