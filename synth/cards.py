@@ -690,31 +690,23 @@ def render_shanghai_form(seed: dict, path: Path, per_unit: int = DEFAULT_PROJECT
                 [Cell(a, 0, 0.16), Cell(values[a], 0.16, 0.5), Cell(b, 0.5, 0.66), Cell(values[b], 0.66, 1)]
                 for a, b in pairs
             ),
-            [
-                Cell("项目资金（元）", 0, 0.16, down=4),
-                Cell("项目资金总额", 0.16, 0.34),
-                Cell(p.period_total, 0.34, 0.5, align="right"),
-                Cell("年度资金申请总额", 0.5, 0.76),
-                Cell(p.total, 0.76, 1, align="right"),
-            ],
-            [
-                Cell("其中：财政资金", 0.16, 0.34),
-                Cell(p.period_fiscal, 0.34, 0.5, align="right"),
-                Cell("其中：当年财政拨款", 0.5, 0.76),
-                Cell(p.fiscal, 0.76, 1, align="right"),
-            ],
-            [
-                Cell("其他资金", 0.16, 0.34),
-                Cell(p.period_other, 0.34, 0.5, align="right"),
-                Cell("上年结转资金", 0.5, 0.76),
-                Cell(p.carryover, 0.76, 1, align="right"),
-            ],
-            [
-                Cell("", 0.16, 0.34),
-                Cell("", 0.34, 0.5),
-                Cell("其他资金", 0.5, 0.76),
-                Cell(p.other, 0.76, 1, align="right"),
-            ],
+            *(
+                [
+                    *([Cell("项目资金（元）", 0, 0.16, down=4)] if n == 0 else []),
+                    Cell(left, 0.16, 0.34),
+                    Cell(period, 0.34, 0.5, align="right"),
+                    Cell(right, 0.5, 0.76),
+                    Cell(year, 0.76, 1, align="right"),
+                ]
+                for n, (left, period, right, year) in enumerate(
+                    (
+                        ("项目资金总额", p.period_total, "年度资金申请总额", p.total),
+                        ("其中：财政资金", p.period_fiscal, "其中：当年财政拨款", p.fiscal),
+                        ("其他资金", p.period_other, "上年结转资金", p.carryover),
+                        ("", "", "其他资金", p.other),  # the year's side is one row longer
+                    )
+                )
+            ),
             [
                 Cell("项目绩效目标", 0, 0.16, down=2),
                 Cell(goal_label, 0.16, 0.5, align="centre"),

@@ -102,32 +102,24 @@ def _split(i: cards.PrintedIndicator) -> tuple:
     return (i.level1, i.level2, i.name, i.operator, value, i.unit, "", annual, i.weight, i.direction, "", "")
 
 
+# Each card format: its content, the field its unit rows come from, and its indicator records' fields.
+CARD_FORMATS = {
+    "project_card": (cards.project_card_content, "unit", _one_value),
+    "split_value_card": (cards.split_value_card_content, "unit", _split),
+    "period_card": (cards.period_card_content, "department", _one_value),
+    "national_declaration": (cards.national_declaration_content, "unit", _two_values),
+    "shanghai_form": (cards.shanghai_form_content, "unit", _one_value),
+    "county_form": (cards.county_form_content, "unit", _two_values),
+}
+
+
 def expected(name: str, seed: dict) -> tuple[list[tuple], list[tuple]]:
     """Rows (kind, name, 4 amounts, goal) and indicators (row_number, seq, level1 … remark) the format prints."""
-    if name == "project_card":
-        projects = cards.project_card_content(seed)
-        rows = _unit_rows(projects, lambda p: p.unit)
-        return rows, _expected_indicators(rows, projects, _one_value)
-    if name == "split_value_card":
-        projects = cards.split_value_card_content(seed)
-        rows = _unit_rows(projects, lambda p: p.unit)
-        return rows, _expected_indicators(rows, projects, _split)
-    if name == "period_card":
-        projects = cards.period_card_content(seed)
-        rows = _unit_rows(projects, lambda p: p.department)
-        return rows, _expected_indicators(rows, projects, _one_value)
-    if name == "national_declaration":
-        projects = cards.national_declaration_content(seed)
-        rows = _unit_rows(projects, lambda p: p.unit)
-        return rows, _expected_indicators(rows, projects, _two_values)
-    if name == "shanghai_form":
-        projects = cards.shanghai_form_content(seed)
-        rows = _unit_rows(projects, lambda p: p.unit)
-        return rows, _expected_indicators(rows, projects, _one_value)
-    if name == "county_form":
-        projects = cards.county_form_content(seed)
-        rows = _unit_rows(projects, lambda p: p.unit)
-        return rows, _expected_indicators(rows, projects, _two_values)
+    if name in CARD_FORMATS:
+        content, unit, fields = CARD_FORMATS[name]
+        projects = content(seed)
+        rows = _unit_rows(projects, lambda p: getattr(p, unit))
+        return rows, _expected_indicators(rows, projects, fields)
     projects = cards.indicator_table_content(seed)
     rows = []
     for (subtotal_name, subtotal), unit in zip(cards.unit_subtotals(seed), seed["units"], strict=True):
