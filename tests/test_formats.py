@@ -553,13 +553,14 @@ def test_a_refused_copy_of_a_card_book_publishes_its_last_good_edition_with_its_
     tmp_path: Path, books: dict[str, Path], runs: tuple[Run, Run]
 ) -> None:
     """The nightly's fallback for a card book: its last good edition comes back from the archive with every
-    indicator record and row field, marked stale, when the copy at its path is truncated."""
+    indicator record, row field and appended cell (the period's amounts), marked stale, when the copy at its path
+    is truncated."""
     from extract.pipeline import Settings, run
 
     cache_dir = runs[0].out_dir.parent / "cache"  # the card book's entry is there: read from the cache
     pdf_dir = tmp_path / "pdf"
     pdf_dir.mkdir()
-    book = shutil.copy2(books["split_value_card"], pdf_dir / "cards.pdf")
+    book = shutil.copy2(books["shanghai_form"], pdf_dir / "cards.pdf")  # with the period's and 上年结转资金
     archive = tmp_path / "archive"
     settings = Settings(reports_dir=tmp_path / "reports", cache_dir=cache_dir)
     good = run(pdf_dir, tmp_path / "good", settings, archive_dir=archive)
@@ -573,5 +574,6 @@ def test_a_refused_copy_of_a_card_book_publishes_its_last_good_edition_with_its_
     assert document.is_stale and document.document_id == good.documents[0].document_id
     assert document.indicators == good.documents[0].indicators  # type: ignore[attr-defined]
     assert [r.fields for r in document.rows] == [r.fields for r in good.documents[0].rows]  # type: ignore[attr-defined]
-    for name in ("raw_table_rows.csv", "raw_indicator_rows.csv"):
+    assert any(r.appended for r in document.rows)  # type: ignore[attr-defined]
+    for name in ("raw_table_rows.csv", "raw_indicator_rows.csv", "raw_row_fields.csv"):
         assert (tmp_path / "stale" / name).read_bytes() == (tmp_path / "good" / name).read_bytes(), name
