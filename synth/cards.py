@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
@@ -557,8 +557,13 @@ def render_period_cards(
     return writer.save()
 
 
-def render_indicator_table(seed: dict, path: Path, per_unit: int = DEFAULT_PROJECTS_PER_UNIT) -> Path:
-    """Format 3, landscape: subtotal row per unit, project cells and 一级/二级 cells on their first row only."""
+def render_indicator_table(
+    seed: dict, path: Path, per_unit: int = DEFAULT_PROJECTS_PER_UNIT, merged: bool = False
+) -> Path:
+    """Format 3, landscape: subtotal row per unit, project cells and 一级/二级 cells on their first row only. With
+    ``merged``, as a spreadsheet prints it: each project's cells merged down its rows, their whole text drawn in
+    every part of the cell and clipped to it (a goal longer than its cell is cut; a cell split by a page break
+    shows its text in pieces on both pages, the rest still in the content stream)."""
     style = GridStyle(landscape=True, font_size=6.5)
     department = seed["document"]["department"]
     writer = GridWriter(
@@ -593,12 +598,15 @@ def render_indicator_table(seed: dict, path: Path, per_unit: int = DEFAULT_PROJE
                 level1 = i.level1 if previous is None or previous.level1 != i.level1 else ""
                 level2 = i.level2 if level1 or previous is None or previous.level2 != i.level2 else ""
                 texts = [*first, level1, level2, i.name, i.operator, i.target, i.unit, i.weight, i.direction]
-                rows.append(
-                    [
-                        Cell(t, x0, x1, align="right" if k == 2 else "left")
-                        for k, (t, (x0, x1)) in enumerate(zip(texts, columns, strict=True))
-                    ]
-                )
+                cells = [
+                    Cell(t, x0, x1, align="right" if k == 2 else "left")
+                    for k, (t, (x0, x1)) in enumerate(zip(texts, columns, strict=True))
+                ]
+                if merged:  # the project's cells span its rows: printed on its first row, covered below
+                    down = len(p.indicators)
+                    spans = [replace(cell, down=down, clipped=True) for cell in cells[:4]]
+                    cells = [*(spans if n == 0 else []), *cells[4:]]
+                rows.append(cells)
     writer.block(rows, repeat=[header])
     return writer.save()
 

@@ -21,13 +21,15 @@ from .budget_book import FONT, wrap
 @dataclass(frozen=True)
 class Cell:
     """A printed cell: its text, its horizontal extent as fractions of the block width, and how many rows it
-    spans downwards (a merged cell)."""
+    spans downwards (a merged cell). ``clipped``: printed as a spreadsheet prints it, the whole text in every
+    part of the cell (on each page it lies on), clipped to that part; else the text is in its first part only."""
 
     text: str
     x0: float
     x1: float
     down: int = 1
     align: str = "left"
+    clipped: bool = False
 
 
 @dataclass
@@ -36,6 +38,10 @@ class _Page:
     note: list[str] = field(default_factory=list)  # a page of text between table pages (a section note)
     title: str | None = None  # another table's title on this page
     texts: list[tuple[float, float, str, str]] = field(default_factory=list)  # x, baseline, text, align
+    # texts drawn inside a clipping rectangle (x, y, w, h): a clipped cell's part
+    clipped: list[tuple[tuple[float, float, float, float], list[tuple[float, float, str, str]]]] = field(
+        default_factory=list
+    )
 
 
 @dataclass(frozen=True)
@@ -135,11 +141,22 @@ class GridWriter:
         x0 = self.left + cell.x0 * self.block_width
         x1 = self.left + cell.x1 * self.block_width
         first = True
+        above = 0.0  # the height of the cell's parts on earlier pages
         for page_index in dict.fromkeys(p for p, _, _ in rows):
             part = [(top, bottom) for p, top, bottom in rows if p == page_index]
             top, bottom = part[0][0], part[-1][1]
             page = self.pages[page_index]
             page.rects.append((x0, bottom, x1 - x0, top - bottom))
+            if cell.clipped:  # the whole text, placed as if the cell were whole, clipped to this part
+                size, pad = self.style.font_size, self.style.padding
+                x = {"left": x0 + pad, "right": x1 - pad, "centre": (x0 + x1) / 2}[cell.align]
+                lines = [
+                    (x, top + above - pad - size * 0.9 - n * size * self.style.leading, line, cell.align)
+                    for n, line in enumerate(self._lines(cell))
+                ]
+                page.clipped.append(((x0, bottom, x1 - x0, top - bottom), lines))
+                above += top - bottom
+                continue
             if first:
                 size, pad = self.style.font_size, self.style.padding
                 for n, line in enumerate(self._lines(cell)):
@@ -171,9 +188,17 @@ class GridWriter:
                 canvas.drawRightString(self.left + self.block_width, subtitle, self.subtitle_right)
             for x, y, w, h in page.rects:
                 canvas.rect(x, y, w, h, stroke=1, fill=0)
+            draw = {"left": canvas.drawString, "right": canvas.drawRightString, "centre": canvas.drawCentredString}
             for x, baseline, text, align in page.texts:
-                draw = {"left": canvas.drawString, "right": canvas.drawRightString, "centre": canvas.drawCentredString}
                 draw[align](x, baseline, text)
+            for rect, lines in page.clipped:
+                canvas.saveState()
+                clip = canvas.beginPath()
+                clip.rect(*rect)
+                canvas.clipPath(clip, stroke=0, fill=0)
+                for x, baseline, text, align in lines:
+                    draw[align](x, baseline, text)
+                canvas.restoreState()
             canvas.setFont(FONT, 8)
             canvas.drawCentredString(self.width / 2, self.style.margin / 2, f"- {number} -")
             canvas.showPage()

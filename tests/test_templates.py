@@ -1,6 +1,7 @@
 """Card templates are data (extract/formats/templates.yml): a form no Python names reads from its entry alone, and
 the card reader is tolerant where it is safe (a header label it does not know is kept as printed, a grid beside a
-merged 绩效指标 label cell) and strict where it matters (an unknown label among the amounts is refused, naming it).
+merged 绩效指标 label cell, a merged cell a page break splits and a clipping path hides in part) and strict where it
+matters (an unknown label among the amounts is refused, naming it; two grids that do not pair are refused).
 """
 
 from __future__ import annotations
@@ -9,9 +10,11 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
+import pdfplumber
 import pytest
 import yaml
 
+from extract.clipping import hiding_clip, read_with_clips
 from extract.explain import explain
 from extract.formats import FORMATS, indicator_table, packed, page_texts, read_other_format
 from extract.formats.templates import TEMPLATES_FILE, load
@@ -161,3 +164,24 @@ def test_two_grids_that_do_not_pair_refuse_the_card(tmp_path: Path, seed: dict, 
     with pytest.raises(ExtractionError) as refused:
         read_other_format(data, page_texts(data))
     assert refused.value.code == "grid_pairing" and words in refused.value.reason
+
+
+def test_a_spreadsheet_printout_with_merged_cells_split_by_a_page_break_reads_whole(tmp_path: Path, seed: dict) -> None:
+    """The indicator table printed from a spreadsheet: each project's cells merged down its rows, their text clipped
+    to each part of the cell (a goal longer than its cell is cut, a cell split by a page break shows pieces on both
+    pages, the hidden rest still in the content stream). Read exactly as the plain table: every goal whole, taken
+    once, no character outside the cells."""
+    path = cards.render_indicator_table(seed, tmp_path / "merged.pdf", merged=True)
+    data = path.read_bytes()
+    [document] = read_other_format(data, page_texts(data)) or []
+    rows, indicators = expected("indicator_table", seed)
+    assert [(row.kind, *row.cells[:6]) for row in document.rows] == rows
+    assert [tuple(r[f] for f in INDICATOR_FIELDS[1:] if f != "page") for r in document.indicators] == indicators
+    assert document.table_chars == document.cell_chars
+    assert any(row.page_end > row.page_start for row in document.rows), "a project's merged cells cross a page break"
+    with pdfplumber.open(path) as pdf:  # and its text is really hidden in part: clipped, not just printed
+        hidden = 0
+        for page in pdf.pages:
+            read_with_clips(page)
+            hidden += sum(1 for char in page.chars if hiding_clip(char, page) is not None)
+    assert hidden > 0

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from pdfplumber.page import Page
 
+from ..clipping import hiding_clip, read_with_clips
 from ..locate import PAGE_NUMBER, compact
 from ..model import ExtractionError
 from ..pdfobjects import Char, page_chars
@@ -142,24 +143,38 @@ def _is_furniture(line: str) -> bool:
     )
 
 
+def _inside_box(box: tuple[float, float, float, float], bbox: tuple[float, float, float, float]) -> bool:
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return bbox[0] <= x < bbox[2] and bbox[1] <= y < bbox[3]
+
+
 def _inside(char: Char, bbox: tuple[float, float, float, float]) -> bool:
     x = (char["x0"] + char["x1"]) / 2
     y = (char["top"] + char["bottom"]) / 2
     return bbox[0] <= x < bbox[2] and bbox[1] <= y < bbox[3]
 
 
+def _same_box(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return all(abs(p - q) < ALIGNED for p, q in zip(a, b, strict=True))
+
+
 def page_grids(page: Page, number: int, continuation: bool = False) -> PageGrids | None:
     """Every grid of the page as rows, top to bottom. Raises ExtractionError for text outside every cell that
     is not page furniture. A ``continuation`` page (one that names no format, after a page that does) without
-    any grid is not part of the table: None."""
+    any grid is not part of the table: None. A character a clipping path hides belongs to the cell the clip is
+    (a merged cell split by a page break: ``extract.clipping``), so each part holds the cell's whole text."""
+    read_with_clips(page)
     chars = page_chars(page)
+    hidden = {id(c): box for c in chars if (box := hiding_clip(c, page)) is not None}
     result = PageGrids(number)
     tables = sorted(page.find_tables(), key=lambda t: t.bbox[1])
     if continuation and not tables:
         return None
     in_cells: set[int] = set()
     for table in tables:
-        table_chars = [c for c in chars if _inside(c, table.bbox)]
+        table_chars = [
+            c for c in chars if _inside(c, table.bbox) or (id(c) in hidden and _inside_box(hidden[id(c)], table.bbox))
+        ]
         result.table_chars += len(table_chars)
         for row in table.rows:
             cells: list[str | None] = []
@@ -169,7 +184,9 @@ def page_grids(page: Page, number: int, continuation: bool = False) -> PageGrids
                 if bbox is None:
                     cells.append(None)
                     continue
-                mine = [c for c in table_chars if _inside(c, bbox)]
+                mine = [
+                    c for c in table_chars if (_same_box(hidden[id(c)], bbox) if id(c) in hidden else _inside(c, bbox))
+                ]
                 in_cells.update(id(c) for c in mine)
                 cells.append(cell_text(mine))
                 result.cell_chars += len(mine)

@@ -2,9 +2,11 @@
 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 权重 | 指标方向性, its column header repeated on every page.
 
 A project's cells (单位名称, 项目名称, 预算数, 年度目标) are filled (or merged) on its first row only; so are the
-一级/二级 cells of a group. A row with a 单位名称 and a 预算数 but no 项目名称 and no indicator is a subtotal row
-(``820001-某某镇机关``): a funding unit with its amount printed. Amounts are often in 元 (the ``单位：元`` line):
-kept as printed. 指标性质 holds the operator (``≥``), 指标方向性 the direction (正向/反向).
+一级/二级 cells of a group. Printed from a spreadsheet, a merged project cell split by a page break shows its
+whole text (clipped, ``extract.clipping``) on the next page again: the same cells at the top of a page continue the
+project in progress, their text taken once. A row with a 单位名称 and a 预算数 but no 项目名称 and no indicator is
+a subtotal row (``820001-某某镇机关``): a funding unit with its amount printed. Amounts are often in 元 (the
+``单位：元`` line): kept as printed. 指标性质 holds the operator (``≥``), 指标方向性 the direction (正向/反向).
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ def read(pages: list[PageGrids]) -> list[ReadTable]:
     columns: dict[int, str] | None = None  # grid column index → record key, from the header row
     levels = {"level1_name": "", "level2_name": ""}
     seq = 0
+    project_cells: dict[str, str] = {}  # the printed project cells of the project in progress
+    page_of_last_row = 0
     for page in pages:
         if table is None:
             block = header_block(page.furniture)
@@ -69,7 +73,13 @@ def read(pages: list[PageGrids]) -> list[ReadTable]:
                 )
             # By index: the header repeats on every page, and a merged subtotal cell leaves the next ones None.
             values = {key: (row.cells[i] or "") for i, key in columns.items() if i < len(row.cells)}
+            printed = {key: values[key] for key in PROJECT_KEYS if values.get(key)}
+            if row.page != page_of_last_row and printed and printed == project_cells:
+                # the project's merged cells split by the page break, their text again (clipped): taken once
+                values.update(dict.fromkeys(printed, ""))
+            page_of_last_row = row.page
             if values.get("project"):
+                project_cells = {key: values[key] for key in PROJECT_KEYS if values.get(key)}
                 seq = 0
                 levels = dict.fromkeys(levels, "")
                 last_unit = next((r for r in reversed(table.rows) if r.kind == "funding_unit"), None)
