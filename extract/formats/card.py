@@ -7,15 +7,15 @@ label is paired with the next cell; a group label (项目资金（万元）, 总
 bracketed unit is the amount unit). Amounts printed side by side are placed by the side of their total label
 (中期资金总额 | 年度资金总额); labels printed in a row of their own (中期目标 | 年度目标) take the values printed
 under them in the next row; money written as one sentence (总额：…万元；一、财政拨款：…) is split into its parts. A
-label the template does not know is kept as printed (label and value) unless it
-sits in a money group or its value reads as an amount: then the card is refused naming it, since an amount
-nobody places would be lost. The grid starts at the row holding 一级指标 and 三级指标; its columns are mapped by
+label the template does not know is kept as printed (label and value) unless it sits in a money group or its value
+reads as an amount: then the card is refused naming it, since an amount nobody places would be lost. The grid starts
+at the row holding 一级指标 and the template's indicator-name label (三级指标, 指标内容); its columns are mapped by
 their labels, so column order and extra columns do not matter (a label cell merged down beside the grid, 绩效指标,
 is skipped); two grids named by the cell beside them (长期绩效指标, 年度绩效指标) give the period's and the year's
-value of the same indicators, paired by position and name (a pair that differs refuses the card, never a guess).
-A card continues across pages (rows above the first card of a page belong to the card left open; a
-repeated grid header is skipped). Cards of one department (主管部门 / 预算部门) make one table; consecutive cards
-of one unit (实施单位) are preceded by a funding-unit row whose amounts are not printed (the SQL sums them).
+value of the same indicators, paired by position and name (a pair that differs refuses the card, never a guess). A
+card continues across pages (rows above the first card of a page belong to the card left open; a repeated grid
+header is skipped). Cards of one department (主管部门 / 预算部门) make one table; consecutive cards of one unit
+(实施单位) are preceded by a funding-unit row whose amounts are not printed (the SQL sums them).
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ class CardReader:
         if first in self.spec.name_labels:
             self._finish_card()
             self.card = _Card(page=row.page)
-            self.in_grid, self.columns = False, None
+            self.in_grid, self.columns, self.grid_label = False, None, ""
             self.levels = {key: "" for key in LEVEL_KEYS}
             self._header(row)
         elif LEVEL1 in texts and any(label in texts for label in self.spec.indicator_labels):
