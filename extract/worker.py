@@ -16,9 +16,9 @@ import logging
 import os
 import resource
 import sys
-import threading
-import time
 from pathlib import Path
+
+from common.parent import end_with
 
 from .cache import entry_for
 from .document import read_document
@@ -72,20 +72,12 @@ def _release() -> None:
         pass
 
 
-def _watch(parent: int) -> None:
-    """End this worker when the build that spawned it is gone (killed -9, say), even mid-file."""
-    while True:
-        time.sleep(1)
-        if os.getppid() != parent:
-            os._exit(1)
-
-
 def main(argv: list[str]) -> int:
     memory, parent = int(argv[0]), int(argv[1])
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # damaged files are reported once, by the build
     replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a library's print cannot corrupt the replies
-    threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+    end_with(parent)  # the build that spawned it gone (killed -9, say): this worker ends too, even mid-file
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
 
     def reply(message: dict) -> None:

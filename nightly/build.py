@@ -21,14 +21,12 @@ what the cut-short write left is removed).
 from __future__ import annotations
 
 import argparse
-import ctypes
 import errno
 import hashlib
 import json
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -172,12 +170,6 @@ def build_mode(full: bool, published: dict | None) -> str | None:
     return None
 
 
-def _die_with_parent() -> None:
-    """In the dbt child: be killed when the build dies (even by kill -9), so no orphan writes on."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-
-
 def dbt_env(warehouse: Path, raw_seeds: Path, project: Path = PROJECT) -> dict[str, str]:
     """The environment every dbt run gets (builds, tests, bench): no usage stats, this project's profile, the
     warehouse file, the raw seeds folder (relative to the project, as dbt's seed paths must be) and the memory
@@ -218,10 +210,11 @@ NIGHTLY_EXCLUDES = ("--exclude-resource-type", "unit_test")
 
 
 def dbt_build(building: Path, raw_seeds: Path, run_dir: Path, full: bool = True) -> int:
-    dbt = Path(sys.executable).with_name("dbt")
     refresh = ["--full-refresh"] if full else []
-    command = [str(dbt), "build", *refresh, *NIGHTLY_EXCLUDES, "--target-path", str(run_dir / "target")]
-    child = subprocess.Popen(command, cwd=PROJECT, env=dbt_env(building, raw_seeds), preexec_fn=_die_with_parent)
+    arguments = ["build", *refresh, *NIGHTLY_EXCLUDES, "--target-path", str(run_dir / "target")]
+    # dbt ends with the build (killed -9 included), so no orphan writes on: common.parent
+    command = [sys.executable, "-m", "common.parent", str(os.getpid()), "dbt.cli.main:cli", *arguments]
+    child = subprocess.Popen(command, cwd=PROJECT, env=dbt_env(building, raw_seeds))
     phases.pause_at("dbt")
     return child.wait()
 
