@@ -59,8 +59,8 @@ def books(tmp_path_factory: pytest.TempPathFactory, seed: dict) -> Path:
     for name, (make, options, _unit) in CONTENTS.items():
         render_book(make(seed), folder / f"content_{name}.pdf", **options)
     render_collected([seed, next_year_edition(seed)], folder / "collected_book.pdf")
-    for name, render in cards.RENDERERS.items():
-        render(seed, folder / f"{name}_{cards.YEARS[name]}.pdf")
+    for name, render in cards.RENDERERS.items():  # one project a unit: the same readers on fewer pages
+        render(seed, folder / f"{name}_{cards.YEARS[name]}.pdf", per_unit=1)
     cards.render_unknown_format(seed, folder / "unknown_format.pdf")
     installed_font(CJK_FONTS["wenquanyi"])  # the bench corpus embeds it
     [embedded] = make_corpus(seed, folder.parent / "corpus", 1)
