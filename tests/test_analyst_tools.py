@@ -211,6 +211,44 @@ def test_every_number_in_the_workbooks_is_the_marts(workbooks: Path, multi_year_
     assert compared > 5_000
 
 
+# LibreOffice's CSV export: comma, double quote, UTF-8, from line 1, standard cells, values not as shown, every
+# sheet to its own file (<workbook>-<sheet>.csv).
+LIBREOFFICE_CSV = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+
+
+def test_libreoffice_reads_every_workbook_as_openpyxl_does(workbooks: Path, tmp_path: Path) -> None:
+    """Another reader than the one the writer was checked with: LibreOffice (headless, from Debian's
+    libreoffice-calc-nogui, which `make test-deps` installs) opens every workbook, and every sheet it exports
+    holds the same rows, texts and numbers openpyxl reads (the test above ties those to the marts)."""
+    soffice = shutil.which("soffice")
+    assert soffice, "LibreOffice is not installed: as root, apt-get install libreoffice-calc-nogui (make test-deps)"
+    paths = sorted(workbooks.glob("*.xlsx"))
+    profile = (tmp_path / "profile").as_uri()  # its own profile: no lock against another LibreOffice
+    command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", LIBREOFFICE_CSV]
+    done = subprocess.run(
+        [*command, "--outdir", str(tmp_path), *map(str, paths)], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    numbers = 0
+    for path in paths:
+        workbook = openpyxl.load_workbook(path)
+        for title in workbook.sheetnames:
+            with (tmp_path / f"{path.stem}-{title}.csv").open(encoding="utf-8", newline="") as handle:
+                exported = list(csv.reader(handle))
+            shown = [list(row) for row in workbook[title].iter_rows(values_only=True)]
+            assert len(exported) == len(shown), (path.name, title)
+            for row, cells in zip(shown, exported, strict=True):
+                for value, text in zip(row, cells + [""] * (len(row) - len(cells)), strict=True):
+                    if isinstance(value, bool) or value is None:
+                        continue
+                    if isinstance(value, int | float):
+                        assert Decimal(text) == Decimal(str(value)), (path.name, title, value, text)
+                        numbers += 1
+                    elif isinstance(value, str):
+                        assert text == value, (path.name, title, value, text)
+    assert numbers > 1_000
+
+
 def test_workbook_layout(workbooks: Path) -> None:
     worksheet = openpyxl.load_workbook(workbooks / "2025_全部部门.xlsx")["项目"]
     header = next(worksheet.iter_rows(min_row=1, max_row=1))
