@@ -207,6 +207,16 @@ NATIONAL_CODE = "[433]"  # the national template prints 主管部门及代码 as
 NATIONAL_YEARS = 3  # its 中期: three years
 
 
+def with_period_values(project: dict) -> tuple[PrintedIndicator, ...]:
+    """A project's indicators printing the seed's 实施周期 value as the period's beside the year's."""
+    return tuple(
+        PrintedIndicator(
+            i["level1_name"], i["level2_name"], i["name"], i["annual_value"], period_value=i["period_value"]
+        )
+        for i in project["indicators"]
+    )
+
+
 def national_declaration_content(seed: dict, per_unit: int = DEFAULT_PROJECTS_PER_UNIT) -> list[PrintedProject]:
     """The national template (财预〔2015〕88号): the department with its code in square brackets, 项目属性 and 项目期
     kept, the period's (中期, three years) amounts beside the year's, 中期目标 beside 年度目标, and each indicator's
@@ -215,12 +225,7 @@ def national_declaration_content(seed: dict, per_unit: int = DEFAULT_PROJECTS_PE
     span = f"{year}年-{year + NATIONAL_YEARS - 1}年"
     projects = []
     for unit, project in selected(seed, per_unit):
-        indicators = tuple(
-            PrintedIndicator(
-                i["level1_name"], i["level2_name"], i["name"], i["annual_value"], period_value=i["period_value"]
-            )
-            for i in project["indicators"]
-        )
+        indicators = with_period_values(project)
         projects.append(
             PrintedProject(
                 f"{NATIONAL_CODE}{seed['document']['department']}",
@@ -321,12 +326,7 @@ def county_form_content(seed: dict, per_unit: int = DEFAULT_PROJECTS_PER_UNIT) -
         total, other = Decimal(project["total"]), Decimal(project["other"] or "0")
         parts = (_four(total), _four(fiscal - own), _four(own), _four(other))
         sentence = "总额：{}万元；一、财政拨款：{}万元；二、自有资金：{}万元；三、其他：{}万元".format(*parts)
-        indicators = tuple(
-            PrintedIndicator(
-                i["level1_name"], i["level2_name"], i["name"], i["annual_value"], period_value=i["period_value"]
-            )
-            for i in project["indicators"]
-        )
+        indicators = with_period_values(project)
         projects.append(
             PrintedProject(
                 seed["document"]["department"],

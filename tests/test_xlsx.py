@@ -1,6 +1,7 @@
-"""jixiao's own .xlsx writer (analysts/xlsx.py), read back by openpyxl and parsed part by part: every kind of value
-the marts hold lands as Excel expects it, and the layout (comments, frozen header, filters, widths, formats)
-survives the round trip."""
+"""The workbooks analysts/xlsx.py has XlsxWriter write, read back by openpyxl and parsed part by part: every kind
+of value the marts hold lands as Excel expects it (a text never read as a formula or a number), and the layout
+(comments, frozen header, filters, widths, formats) survives the round trip. LibreOffice reads the published
+workbooks too (tests/test_analyst_tools.py)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from openpyxl.utils import get_column_letter
 
 from analysts import xlsx
 
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
 
 def column(header: str, number_format: str | None = None, width: float = 10) -> xlsx.Column:
     return xlsx.Column(header=header, comment=f"english_{header}", width=width, number_format=number_format)
@@ -23,6 +26,9 @@ def column(header: str, number_format: str | None = None, width: float = 10) -> 
 
 VALUES = [
     ("text", '项目 <a> & "b"', '项目 <a> & "b"'),
+    ("formula-like", "=1+1", "=1+1"),
+    ("number-like", "0012", "0012"),
+    ("link-like", "http://example.org", "http://example.org"),
     ("spaces", "  padded  ", "  padded  "),
     ("control", "a\x01b", "a_x0001_b"),
     ("carriage return", "a\r\nb", "a_x000D_\nb"),  # XML reads a bare \r as \n: Excel's escape keeps it
@@ -63,7 +69,8 @@ def test_every_kind_of_value_reads_back_as_excel_holds_it(workbook: Path) -> Non
     assert by_name["decimal"].data_type == "n" and by_name["decimal"].number_format == "#,##0.00"
     assert by_name["integer"].data_type == "n" and by_name["integer"].number_format == "General"
     assert by_name["date"].number_format == xlsx.DATE_FORMAT
-    assert by_name["text"].data_type == "s"
+    for name in ("text", "formula-like", "number-like", "link-like"):
+        assert by_name[name].data_type == "s" and by_name[name].hyperlink is None, name
     assert all(cell.value is None for cell in next(sheet.iter_rows(min_row=3, max_row=3)))
     assert sheet.max_row == 3
 
@@ -75,17 +82,18 @@ def test_layout_reads_back(workbook: Path) -> None:
     header = next(sheet.iter_rows(min_row=1, max_row=1))
     assert [cell.value for cell in header] == [name for name, _, _ in VALUES]
     assert [cell.comment.text for cell in header] == [f"english_{name}" for name, _, _ in VALUES]
-    assert header[0].font.b and header[0].fill.fgColor.rgb == xlsx.HEADER_FILL
+    assert header[0].font.b and header[0].fill.fgColor.rgb == "FF" + xlsx.HEADER_FILL.removeprefix("#")
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == f"A1:{get_column_letter(len(VALUES))}3"
-    assert [sheet.column_dimensions[get_column_letter(i + 1)].width for i in range(3)] == [12, 13, 14]
+    # XlsxWriter stores a width in characters with Excel's cell padding (5 pixels, 0.71 of a character) added
+    assert [round(sheet.column_dimensions[get_column_letter(i + 1)].width) for i in range(3)] == [13, 14, 15]
     quoted = book["指标 (2)'s"]
     assert quoted.auto_filter.ref == "A1:A4" and quoted["A2"].number_format == "0.0%"
     with zipfile.ZipFile(workbook) as archive:  # openpyxl drops Excel's reserved names on reading: parse them
-        names = ElementTree.fromstring(archive.read("xl/workbook.xml")).iter(f"{{{xlsx.MAIN}}}definedName")
+        names = ElementTree.fromstring(archive.read("xl/workbook.xml")).iter(f"{{{MAIN}}}definedName")
         filters = {(name.get("name"), name.get("localSheetId")): name.text for name in names}
     assert filters == {
-        ("_xlnm._FilterDatabase", "0"): f"'值'!$A$1:${get_column_letter(len(VALUES))}$3",
+        ("_xlnm._FilterDatabase", "0"): f"值!$A$1:${get_column_letter(len(VALUES))}$3",
         ("_xlnm._FilterDatabase", "1"): "'指标 (2)''s'!$A$1:$A$4",
     }
 
