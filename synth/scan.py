@@ -1,0 +1,109 @@
+"""Scanned copies of books, as a photocopier and a scanner make them (issue 23): every page rasterized, turned a
+little, greyed, speckled and blurred, JPEG-compressed, and written back as a PDF of images with no text layer.
+
+The source must embed its fonts (``Layout(font=embedded_font())``; the card renderers do not yet): pdfium draws a
+font the PDF does not embed from the machine's fonts, so the picture, and what OCR reads from it, would depend on
+the machine. A page may be left as text (``scanned_pages``), as books whose appendix tables alone are scanned.
+
+Usage: python -m synth.scan SOURCE.pdf SCANNED.pdf [--dpi 200] [--angle 0.6] [--pages 2,3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import random
+from collections.abc import Iterable
+from contextlib import closing
+from pathlib import Path
+from typing import TypedDict
+
+import pypdfium2 as pdfium
+from PIL import Image, ImageChops, ImageFilter
+
+from extract.page_text import fonts_embedded
+
+DEFAULT_DPI = 200  # what offices scan at; OCR reads 9-point text well from it
+DEFAULT_ANGLE = 0.6  # degrees a sheet lies askew on the glass (counter-clockwise positive)
+DEFAULT_NOISE = 18  # grey levels of speckle, either way
+DEFAULT_BLUR = 0.6  # Gaussian radius in pixels: toner spread and the scanner's optics
+DEFAULT_PAPER = 236  # the grey of scanned white paper
+DEFAULT_JPEG_QUALITY = 70
+
+
+class ScanSettings(TypedDict):
+    dpi: int
+    angle: float
+    noise: int
+    blur: float
+    jpeg_quality: int
+
+
+DEFAULT_SETTINGS = ScanSettings(
+    dpi=DEFAULT_DPI, angle=DEFAULT_ANGLE, noise=DEFAULT_NOISE, blur=DEFAULT_BLUR, jpeg_quality=DEFAULT_JPEG_QUALITY
+)
+
+
+def scanned_image(page: Image.Image, settings: ScanSettings, rng: random.Random) -> Image.Image:
+    """One page as the scanner returns it: grey paper, turned by ``angle`` (the corners filled with paper),
+    speckled by ``noise`` grey levels either way (seeded: a book scans the same every time), then blurred."""
+    grey = page.convert("L").point(lambda level: level * DEFAULT_PAPER // 255)
+    turned = grey.rotate(settings["angle"], resample=Image.Resampling.BICUBIC, fillcolor=DEFAULT_PAPER)
+    amount = settings["noise"]
+    speckle = Image.frombytes("L", turned.size, rng.randbytes(turned.size[0] * turned.size[1]))
+    speckled = ImageChops.add(
+        turned.point(lambda level: max(0, level - amount)), speckle.point(lambda level: level * 2 * amount // 255)
+    )
+    return speckled.filter(ImageFilter.GaussianBlur(settings["blur"]))
+
+
+def scan_book(
+    source: Path,
+    path: Path,
+    settings: ScanSettings = DEFAULT_SETTINGS,
+    scanned_pages: Iterable[int] | None = None,
+    seed: int = 0,
+) -> Path:
+    """Write ``source`` scanned to ``path``: the pages numbered (from 1) in ``scanned_pages`` as images, every
+    page when None; the others are copied as they are."""
+    rng = random.Random(seed)
+    with closing(pdfium.PdfDocument(source)) as book, closing(pdfium.PdfDocument.new()) as scanned:
+        chosen = set(scanned_pages) if scanned_pages is not None else set(range(1, len(book) + 1))
+        for number in range(1, len(book) + 1):
+            page = book[number - 1]
+            if number not in chosen:
+                scanned.import_pages(book, [number - 1])
+                continue
+            if not fonts_embedded(page):
+                raise ValueError(f"{source} page {number}: a font is not embedded; its picture would be the machine's")
+            width, height = page.get_size()
+            picture = page.render(scale=settings["dpi"] / 72).to_pil()
+            image = scanned_image(picture, settings, rng)
+            data = io.BytesIO()
+            image.save(data, "JPEG", quality=settings["jpeg_quality"])
+            jpeg = pdfium.PdfImage.new(scanned)
+            jpeg.load_jpeg(data, inline=True)
+            jpeg.set_matrix(pdfium.PdfMatrix().scale(width, height))
+            new = scanned.new_page(width, height)
+            new.insert_obj(jpeg)
+            new.gen_content()
+        scanned.save(path)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("source", type=Path)
+    parser.add_argument("scanned", type=Path)
+    parser.add_argument("--dpi", type=int, default=DEFAULT_DPI)
+    parser.add_argument("--angle", type=float, default=DEFAULT_ANGLE)
+    parser.add_argument("--pages", help="pages to scan, e.g. 2,3 (default every page)")
+    args = parser.parse_args(argv)
+    settings = ScanSettings(**{**DEFAULT_SETTINGS, "dpi": args.dpi, "angle": args.angle})
+    pages = [int(n) for n in args.pages.split(",")] if args.pages else None
+    scan_book(args.source, args.scanned, settings, pages)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
