@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from extract.limits import Limits, format_size, parse_size, read_under_limits, reusable, warm
+from extract.limits import Limits, close_workers, format_size, parse_size, read_under_limits, reusable, warm
 from tests.fixtures.hostile import BOMB_BYTES, HOSTILE_FILES
 from tests.helpers import REPO, SAMPLE_PDF
 
@@ -225,6 +225,9 @@ def _workers() -> list[int]:
 
 def test_a_worker_killed_while_idle_is_replaced_without_blaming_the_next_file() -> None:
     limits = Limits(file_timeout=FILE_TIMEOUT, file_memory=FILE_MEMORY)
+    # Start from no idle worker: one an earlier test left in the pool may have ended already (a zombie until the
+    # pool uses it shows no command line), and then warm() would start none to kill.
+    close_workers()
     warm(limits, 1)
     killed = _workers()
     assert killed
