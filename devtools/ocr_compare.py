@@ -97,7 +97,7 @@ def target_values(text: str) -> Counter[str]:
 def signed_targets(truth: str, read: str) -> tuple[int, int, int]:
     """Target values printed with a comparison sign (``≧240次``, each time printed); how many of them the
     engine read as printed; how many as the value with a digit in the sign's place (``2240次``)."""
-    printed = Counter({value: n for value, n in target_values(truth).items() if value[0] in SIGNS})
+    printed = Counter({value: n for value, n in target_values(truth).items() if value[:1] in tuple(SIGNS)})
     found = target_values(read)
     kept = sum((printed & found).values())
     digit = sum(min(n, sum(found[str(d) + value[1:]] for d in range(10))) for value, n in printed.items())
