@@ -13,6 +13,7 @@ from extract.model import Document
 from synth.budget_book import render_book
 from synth.editions import corrected_edition, next_year_edition
 from tests.helpers import SAMPLE_PDF, build_warehouse, load_seed, raw_seeds_dir, run_extract
+from tests.nights import Night
 
 
 @pytest.fixture(scope="session")
@@ -49,6 +50,18 @@ def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pdf_dir = tmp_path_factory.mktemp("pdf")
     shutil.copy(SAMPLE_PDF, pdf_dir)
     return build_warehouse(pdf_dir, tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture(scope="session")
+def published_sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Night]:
+    """The sample published by one ``make build``, for nightlies that start from it (``Night.start_from``):
+    warehouse, cache (with the archive), feeds and reports; built once for every test."""
+    night = Night(tmp_path_factory.mktemp("published"))
+    shutil.copy(SAMPLE_PDF, night.pdf_dir)
+    result = night.build("--lock-wait", "600")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+    yield night
+    night.close()
 
 
 @pytest.fixture(scope="session")

@@ -101,6 +101,13 @@ class Night:
         shutil.copytree(other.cache, self.cache, dirs_exist_ok=True)
         shutil.copytree(other.feeds, self.feeds, dirs_exist_ok=True)
 
+    def start_from(self, other: Night) -> None:
+        """Another night's published state and its books (their modification times too: the raw seeds record
+        them), as if this nightly had built them."""
+        self.publish_copy_of(other)
+        for book in other.pdf_dir.glob("*.pdf"):
+            shutil.copy2(book, self.pdf_dir)
+
     def fingerprint(self) -> str:
         return digest(self.warehouse)
 

@@ -163,10 +163,10 @@ def test_kill_at_every_phase_then_the_next_build_recovers(two_books: Night, nigh
         assert digest(chain.warehouse) == published, f"killed at {phase}: the published warehouse changed"
         assert counts(chain.warehouse) == counts(two_books.warehouse)
 
-    # What a build killed while DuckDB spilled past DBT_MEMORY leaves beside its building file (a one-book build
-    # does not spill): DuckDB's <file>.tmp/ folder of spill files, which the next build removes like the file.
-    spill = chain.warehouse.with_name(f".{chain.warehouse.name}.killed.building.tmp")
-    spill.mkdir()
+    # What a build killed while DuckDB spilled past DBT_MEMORY leaves in its building folder (a one-book build
+    # does not spill): DuckDB's <file>.tmp/ folder of spill files, which the next build removes with the folder.
+    spill = chain.warehouse.with_name(f".{chain.warehouse.name}.killed.building") / f"{chain.warehouse.name}.tmp"
+    spill.mkdir(parents=True)
     (spill / "duckdb_temp_storage_DEFAULT-0.tmp").write_bytes(bytes(4096))
 
     # Killed between the old feeds moving aside and the new ones moving in: the warehouse is published.

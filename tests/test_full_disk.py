@@ -71,26 +71,14 @@ def partial_files(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.name.endswith(".partial") or ".building" in p.name]
 
 
-@pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory):
-    """A published nightly of the sample: warehouse, cache (with the archive), feeds and reports."""
-    night = Night(tmp_path_factory.mktemp("published"))
-    shutil.copy(SAMPLE_PDF, night.pdf_dir)
-    result = night.build("--lock-wait", "600")
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
-    yield night
-    night.close()
-
-
 @pytest.fixture
-def night(tmp_path: Path, published: Night) -> Night:
-    """A nightly starting from the published one's state, with the same book (its modification time too: the
+def night(tmp_path: Path, published_sample: Night) -> Night:
+    """A nightly starting from the published sample's state, with the same book (its modification time too: the
     raw seeds record it) and raw seeds folder, so that unless an input changes it is up to date."""
     made = Night(tmp_path / "night")
-    made.publish_copy_of(published)
-    shutil.copy2(published.pdf_dir / SAMPLE_PDF.name, made.pdf_dir)
+    made.start_from(published_sample)
     shutil.rmtree(made.raw)
-    made.raw = published.raw
+    made.raw = published_sample.raw
     return made
 
 

@@ -62,11 +62,10 @@ def test_nightly_sequence(nightly: Night, seed: dict) -> None:
     assert nightly.documents() == [(SAMPLE_PDF.name,)]
 
 
-def test_a_book_that_does_not_add_up_is_held_back_alone(nightly: Night, seed: dict) -> None:
+def test_a_book_that_does_not_add_up_is_held_back_alone(nightly: Night, seed: dict, published_sample: Night) -> None:
     """Isolate documents, not builds: the anomalous book is held back with its reason, the others publish, and
     the build exits 1 with the held-back file named in one line of its summary."""
-    shutil.copy(SAMPLE_PDF, nightly.pdf_dir)
-    assert nightly.build().returncode == 0
+    nightly.start_from(published_sample)
     broken = next_year_edition(seed)
     broken["units"][1]["total"] = broken["units"][1]["fiscal_appropriation"] = "99.99"  # not its projects' sum
     render_book(broken, nightly.pdf_dir / "synthetic_2025.pdf")
@@ -79,9 +78,10 @@ def test_a_book_that_does_not_add_up_is_held_back_alone(nightly: Night, seed: di
     assert not list(nightly.warehouse.parent.glob(".*.building"))
 
 
-def test_a_writer_holding_the_warehouse_is_named_in_one_line(nightly: Night, seed: dict) -> None:
-    shutil.copy(SAMPLE_PDF, nightly.pdf_dir)
-    assert nightly.build().returncode == 0
+def test_a_writer_holding_the_warehouse_is_named_in_one_line(
+    nightly: Night, seed: dict, published_sample: Night
+) -> None:
+    nightly.start_from(published_sample)
     render_book(next_year_edition(seed), nightly.pdf_dir / "synthetic_2025.pdf")
     with duckdb.connect(str(nightly.warehouse)):  # another process writing: this one, for the test
         refused = nightly.build()
