@@ -7,9 +7,9 @@ nightly runs, so it is never built in place: dbt builds a file of the same name 
 warehouse that dbt updates incrementally, or a new file for a full rebuild: ``FULL=1``, no published warehouse, or
 changed models; docs/performance.md "Scale"). The build metadata is written into it, and only the file this run
 built and checked is renamed over the published one (nightly/warehouse.py; the replaced one goes into
-``.history/`` for ``make rollback``). Feeds are swapped in after it, and the stamp saying "up to date" (covering warehouse and feeds) is written last.
-Nothing is published when no PDF is found or more than half of the published documents would disappear, unless
-``ALLOW_SHRINK=1``.
+``.history/`` for ``make rollback``). Feeds are swapped in after it, and the stamp saying "up to date" (covering
+warehouse and feeds) is written last. Nothing is published when no PDF is found or more than half of the
+published documents would disappear, unless ``ALLOW_SHRINK=1``.
 
 Exit codes: 0 published (or up to date) with every file; 1 published, but a file was refused, held back or kept
 stale, or another build is running; 2 nothing done: PDF_DIR is not a folder, manifest.csv is wrong, or WAREHOUSE
