@@ -1,6 +1,7 @@
-"""Incremental nights (docs/performance.md "Scale"): a warehouse built night after night on copies of the published
-one holds exactly what a full rebuild (FULL=1) of the same final inputs holds, and a night recomputes only what
-changed."""
+"""Nights, one after another (docs/performance.md "Scale"): only new books are extracted, a night with nothing new
+changes nothing, a reader keeps the warehouse it opened; a warehouse built night after night on copies of the
+published one holds exactly what a full rebuild (FULL=1) of the same final inputs holds, and a night recomputes
+only what changed."""
 
 from __future__ import annotations
 
@@ -14,14 +15,16 @@ import pytest
 from nightly import build
 from synth.budget_book import render_book
 from synth.editions import OTHER_DEPARTMENT, corrected_edition, next_year_edition, other_department_edition
+from tests.fixtures.bad_files import without_the_table
 from tests.helpers import REPO, SAMPLE_PDF
-from tests.nights import Night
+from tests.nights import Night, digest
 
 SAMPLE = SAMPLE_PDF.name
 NEXT_YEAR = "duobao_2025.pdf"
 HEALTH_2024 = "health_2024.pdf"
 # named to come first: a full rebuild would write its rows first, an incremental night appends them
 HEALTH_2025 = "a_health_2025.pdf"
+NO_TABLE = "no_table.pdf"
 # Built by dbt but not a mart's content: what one night recomputes (by design not what a full build lists).
 NIGHT_ONLY = {"int_documents_touched", "int_departments_touched"}
 PER_DOCUMENT = ("int_table_rows_in_units", "int_indicators_split", "int_indicator_targets_parsed")
@@ -36,6 +39,9 @@ class Nights(Night):
     def __init__(self, root: Path) -> None:
         super().__init__(root, jobs=2)
         self.outputs: dict[str, str] = {}
+        self.reader: duckdb.DuckDBPyConnection | None = None  # a reader holding the published warehouse open
+        self.reader_saw: list[tuple] = []
+        self.no_table_reason = ""
 
     def night(self, name: str, *extra: str) -> subprocess.CompletedProcess:
         result = self.build(*extra)
@@ -50,10 +56,11 @@ def _mode(output: str) -> str:
 
 @pytest.fixture(scope="module")
 def nights(tmp_path_factory: pytest.TempPathFactory, seed: dict) -> Nights:
-    """Night 1 builds three books from nothing; then one change a night: a book added, a book replaced by its
-    corrected edition, a book removed, a manifest.csv edit of one book's year, a re-download refused (the last
-    good edition kept, stale); then FULL=1
-    on the same final inputs. Copies of the warehouse after each night are kept."""
+    """Night 1 builds three books from nothing; a night with nothing new; then one change a night: a book added
+    (with a budget book without the table beside it, while a reader holds the published warehouse open), a book
+    replaced by its corrected edition, a book removed, a manifest.csv edit of one book's year, a re-download
+    refused (the last good edition kept, stale); then FULL=1 on the same final inputs. Copies of the warehouse
+    after each night are kept."""
     run = Nights(tmp_path_factory.mktemp("incremental"))
     books = tmp_path_factory.mktemp("incremental_books")
     next_year = next_year_edition(seed)
@@ -61,12 +68,20 @@ def nights(tmp_path_factory: pytest.TempPathFactory, seed: dict) -> Nights:
     render_book(other_department_edition(seed, OTHER_DEPARTMENT[0]), books / HEALTH_2024)
     render_book(other_department_edition(next_year, OTHER_DEPARTMENT[1]), books / HEALTH_2025)
     render_book(corrected_edition(seed), books / "corrected.pdf")
+    run.no_table_reason = without_the_table(seed, books / NO_TABLE)
     for name in (NEXT_YEAR, HEALTH_2024):
         shutil.copy(books / name, run.pdf_dir / name)
     shutil.copy(SAMPLE_PDF, run.pdf_dir / SAMPLE)
+
+    def add() -> None:
+        for name in (HEALTH_2025, NO_TABLE):
+            shutil.copy(books / name, run.pdf_dir / name)
+        run.reader = duckdb.connect(str(run.warehouse), read_only=True)
+
     steps = [
         ("first", lambda: None, 0),
-        ("added", lambda: shutil.copy(books / HEALTH_2025, run.pdf_dir / HEALTH_2025), 0),
+        ("unchanged", lambda: None, 0),
+        ("added", add, 0),
         ("corrected", lambda: shutil.copy(books / "corrected.pdf", run.pdf_dir / SAMPLE), 0),
         ("removed", lambda: (run.pdf_dir / HEALTH_2024).unlink(), 0),
         # the file stays as it was; only its document's year changes (raw_build_files: unchanged)
@@ -79,16 +94,22 @@ def nights(tmp_path_factory: pytest.TempPathFactory, seed: dict) -> Nights:
             result = run.night(night)
             assert result.returncode == code, run.outputs[night][-3000:]
             run.keep(night)
+            if run.reader is not None:
+                run.reader_saw = run.documents(run.reader)
+                run.reader.close()
+                run.reader = None
         result = run.night("full", "--full", "1")
         assert result.returncode == 1, run.outputs["full"][-3000:]
         run.keep("full")
         yield run
     finally:
+        if run.reader is not None:
+            run.reader.close()
         run.close()
 
 
 def test_each_night_says_how_it_was_built(nights: Nights) -> None:
-    modes = {night: _mode(output) for night, output in nights.outputs.items()}
+    modes = {night: _mode(output) for night, output in nights.outputs.items() if night != "unchanged"}
     assert modes["first"] == "full rebuild (no published warehouse to build on)"
     assert modes["added"] == "incremental (on a copy of the published build): 1 of 4 documents recomputed"
     # the corrected edition replaces the 2024 sample: a new document of the same department-year
@@ -103,6 +124,29 @@ def test_each_night_says_how_it_was_built(nights: Nights) -> None:
     # dbt kept its parse of the project from night to night (nightly.build.PARSE_STATE), the full rebuild included
     reparsed = [night for night, output in nights.outputs.items() if "Unable to do partial parsing" in output]
     assert reparsed in ([], ["first"]), reparsed
+
+
+def test_only_new_books_are_extracted_and_a_night_with_nothing_new_changes_nothing(nights: Nights) -> None:
+    assert "3 documents (3 extracted, 0 from cache)" in nights.outputs["first"]
+    unchanged = nights.outputs["unchanged"]
+    assert "3 documents (0 extracted, 3 from cache)" in unchanged and "up to date: nothing new to build" in unchanged
+    assert digest(nights.root / "unchanged.duckdb") == digest(nights.root / "first.duckdb")
+    assert "4 documents (2 extracted, 3 from cache), 0 quarantined" in nights.outputs["added"]
+
+
+def test_a_book_without_the_table_is_said_and_no_failure(nights: Nights) -> None:
+    """A budget book without the table (status no_table) is named with its reason on stdout; the night exits 0."""
+    added = nights.outputs["added"]
+    assert f"no table {nights.pdf_dir / NO_TABLE}: {nights.no_table_reason}" in added
+    assert "1 no table" in added and "make build:" not in added
+
+
+def test_a_reader_keeps_the_warehouse_it_opened_and_a_removed_book_leaves(nights: Nights) -> None:
+    assert nights.reader_saw == sorted([(HEALTH_2024,), (NEXT_YEAR,), (SAMPLE,)])
+    with duckdb.connect(str(nights.root / "added.duckdb"), read_only=True) as connection:
+        assert HEALTH_2025 in {row[0] for row in nights.documents(connection)}
+    with duckdb.connect(str(nights.root / "removed.duckdb"), read_only=True) as connection:
+        assert HEALTH_2024 not in {row[0] for row in nights.documents(connection)}
 
 
 def _tables(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:

@@ -1,8 +1,8 @@
-"""Nightly runs: only new work, every core, and a published warehouse that is never half-built."""
+"""Nightly runs: every core, shards, a book held back alone, a writer named in one line (nights one after another:
+tests/test_incremental.py)."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,7 +14,6 @@ import pytest
 from extract.pipeline import Shard, pdf_files
 from synth.budget_book import render_book
 from synth.editions import next_year_edition
-from tests.fixtures.bad_files import without_the_table
 from tests.helpers import REPO, SAMPLE_PDF
 from tests.nights import Night
 
@@ -25,41 +24,6 @@ def nightly(tmp_path: Path) -> Iterator[Night]:
     night = Night(tmp_path, jobs=None)
     yield night
     night.close()
-
-
-def test_nightly_sequence(nightly: Night, seed: dict) -> None:
-    shutil.copy(SAMPLE_PDF, nightly.pdf_dir)
-    first = nightly.build()
-    assert first.returncode == 0, first.stderr
-    assert "1 documents (1 extracted, 0 from cache)" in first.stdout
-
-    # A night with nothing new extracts nothing and leaves the warehouse as it is.
-    published = nightly.fingerprint()
-    unchanged = nightly.build()
-    assert unchanged.returncode == 0, unchanged.stderr
-    assert "1 documents (0 extracted, 1 from cache)" in unchanged.stdout
-    assert "up to date: nothing new to build" in unchanged.stdout
-    assert nightly.fingerprint() == published
-
-    # A new book is extracted alone and published while a reader holds the old warehouse open; a budget book
-    # without the table beside it is said and is no failure (status no_table, exit 0).
-    reader = duckdb.connect(str(nightly.warehouse), read_only=True)
-    render_book(next_year_edition(seed), nightly.pdf_dir / "synthetic_2025.pdf")
-    reason = without_the_table(seed, nightly.pdf_dir / "no_table.pdf")
-    added = nightly.build()
-    assert added.returncode == 0, added.stderr
-    assert "2 documents (2 extracted, 1 from cache), 0 quarantined" in added.stdout
-    assert f"no table {nightly.pdf_dir / 'no_table.pdf'}: {reason}" in added.stdout
-    assert "1 no table" in added.stdout and "no_table.pdf" not in added.stderr
-    assert nightly.documents(reader) == [(SAMPLE_PDF.name,)], "the reader keeps the warehouse it opened"
-    assert nightly.documents() == [(SAMPLE_PDF.name,), ("synthetic_2025.pdf",)]
-    reader.close()
-
-    # A removed book leaves the warehouse.
-    (nightly.pdf_dir / "synthetic_2025.pdf").unlink()
-    removed = nightly.build()
-    assert removed.returncode == 0, removed.stderr
-    assert nightly.documents() == [(SAMPLE_PDF.name,)]
 
 
 def test_a_book_that_does_not_add_up_is_held_back_alone(nightly: Night, seed: dict, published_sample: Night) -> None:
