@@ -217,7 +217,8 @@ def dbt_build(building: Path, raw_seeds: Path, run_dir: Path, full: bool = True)
     dbt reparses the whole project (3-4 s of a 15 s night) when the connection settings it hashes differ from the
     saved state's, and the warehouse path is one of them. So dbt runs inside the building file's own folder and
     opens it by its bare name: the same path every night for a warehouse of that name, however the building folder
-    is named. dbt itself decides whether the saved state is still valid (docs/architecture.md "Caches")."""
+    is named. dbt itself decides whether the saved state is still valid, and parses the whole project again when
+    it is not or cannot be read (docs/architecture.md, "A file's cache entry": the other cache)."""
     refresh = ["--full-refresh"] if full else []
     target = run_dir / "target"
     saved = PROJECT / PARSE_STATE

@@ -78,14 +78,20 @@ def nights(tmp_path_factory: pytest.TempPathFactory, seed: dict) -> Nights:
             shutil.copy(books / name, run.pdf_dir / name)
         run.reader = duckdb.connect(str(run.warehouse), read_only=True)
 
+    def edit_manifest_and_truncate_parse_state() -> None:
+        (run.pdf_dir / "manifest.csv").write_text(MANIFEST, encoding="utf-8")
+        state = REPO / build.PARSE_STATE
+        state.write_bytes(state.read_bytes()[:30000])
+
     steps = [
         ("first", lambda: None, 0),
         ("unchanged", lambda: None, 0),
         ("added", add, 0),
         ("corrected", lambda: shutil.copy(books / "corrected.pdf", run.pdf_dir / SAMPLE), 0),
         ("removed", lambda: (run.pdf_dir / HEALTH_2024).unlink(), 0),
-        # the file stays as it was; only its document's year changes (raw_build_files: unchanged)
-        ("manifest", lambda: (run.pdf_dir / "manifest.csv").write_text(MANIFEST, encoding="utf-8"), 0),
+        # the file stays as it was; only its document's year changes (raw_build_files: unchanged); and dbt's saved
+        # parse replaced by a truncated copy: dbt cannot read it, parses the project again, and the night goes on
+        ("manifest", edit_manifest_and_truncate_parse_state, 0),
         ("stale", lambda: (run.pdf_dir / NEXT_YEAR).write_bytes((books / NEXT_YEAR).read_bytes()[:30000]), 1),
     ]
     try:
