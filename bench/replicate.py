@@ -18,7 +18,6 @@ from tests.helpers import REPO, SAMPLE_PDF
 DEFAULT_DEPARTMENTS = 200
 DEFAULT_YEARS = 5
 FIRST_YEAR = 2020
-SEEDS = ("raw_documents", "raw_table_rows", "raw_indicator_rows", "raw_quarantine", "raw_build_files")
 
 
 def sample_seeds(folder: Path) -> Path:
@@ -65,7 +64,8 @@ def replicate(sample: Path, out_dir: Path, books: int, years: int = DEFAULT_YEAR
     (document,) = documents
     identities = [book_identity(number, departments) for number in range(books)]
     _write(out_dir / "raw_documents.csv", fields, ({**document, **identity} for identity in identities))
-    for name in ("raw_table_rows", "raw_indicator_rows"):
+    per_document = {path.stem for path in sample.glob("raw_*.csv")} - {"raw_documents", "raw_quarantine", "raw_build_files"}
+    for name in sorted(per_document):  # every seed of rows keyed by document (the extractor's, whatever it adds)
         fields, rows = _read(sample / f"{name}.csv")
         replicated = ({**row, "document_id": i["document_id"]} for i in identities for row in rows)
         _write(out_dir / f"{name}.csv", fields, replicated)
