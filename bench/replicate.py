@@ -64,7 +64,8 @@ def replicate(sample: Path, out_dir: Path, books: int, years: int = DEFAULT_YEAR
     (document,) = documents
     identities = [book_identity(number, departments) for number in range(books)]
     _write(out_dir / "raw_documents.csv", fields, ({**document, **identity} for identity in identities))
-    per_document = {path.stem for path in sample.glob("raw_*.csv")} - {"raw_documents", "raw_quarantine", "raw_build_files"}
+    not_per_document = {"raw_documents", "raw_quarantine", "raw_build_files"}
+    per_document = {path.stem for path in sample.glob("raw_*.csv")} - not_per_document
     for name in sorted(per_document):  # every seed of rows keyed by document (the extractor's, whatever it adds)
         fields, rows = _read(sample / f"{name}.csv")
         replicated = ({**row, "document_id": i["document_id"]} for i in identities for row in rows)
