@@ -31,11 +31,12 @@ BUILD_ARGS = --pdf-dir "$(PDF_DIR)" --warehouse "$(WAREHOUSE)" --raw-seeds "$(RA
 
 .PHONY: build feeds docs rollback bench test lint sample clean
 
-# The venv is (re)installed whenever requirements.txt or pyproject.toml changes: the pinned requirements, then the
+# The venv is (re)installed whenever the requirements or pyproject.toml change: the pinned requirements, then the
 # project itself (editable: its packages import from the venv, from any folder, Dask workers included).
-$(VENV)/.installed: requirements.txt pyproject.toml
+$(VENV)/.installed: requirements.txt requirements-nodeps.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -r requirements-nodeps.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 

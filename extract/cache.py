@@ -41,8 +41,12 @@ def content_hash(path: Path) -> str:
 
 # What the extraction runs of this project's code: the extractor and the helpers it shares with the nightly.
 EXTRACTOR_DIRS = (Path(__file__).resolve().parent, Path(common.__file__).resolve().parent)
-# The libraries whose answers an entry holds: the PDF readers and the gate's validator (its verdicts are cached).
-READING_LIBRARIES = ("pdfplumber", "pdfminer.six", "pypdfium2", "great-expectations")
+# The libraries whose answers an entry holds: the PDF readers, the OCR engine of scanned pages with its models (in
+# its wheel), runtime and image library, and the gate's validator (its verdicts are cached).
+READING_LIBRARIES = (
+    *("pdfplumber", "pdfminer.six", "pypdfium2", "rapidocr-onnxruntime", "onnxruntime", "opencv-python-headless"),
+    "great-expectations",
+)
 
 
 def reading_versions() -> str:

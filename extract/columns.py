@@ -12,11 +12,9 @@ from dataclasses import dataclass
 from itertools import pairwise
 from statistics import median
 
-from pdfplumber.page import Page
-
 from .locate import compact
 from .model import COLUMNS, LABELS, ExtractionError
-from .pdfobjects import Word, page_chars, page_edges, page_words
+from .pdfobjects import LaidOutPage, Word, page_chars, page_edges, page_words
 from .tolerances import DEFAULT_EDGE_TOLERANCE, DEFAULT_LINE_TOLERANCE
 
 _ALL_LABELS = [label for labels in LABELS.values() for label in labels]
@@ -61,7 +59,7 @@ def _word_lines(words: list[Word]) -> list[list[Word]]:
     return lines
 
 
-def _header_words(page: Page) -> list[Word] | None:
+def _header_words(page: LaidOutPage) -> list[Word] | None:
     """Words of the column header row: the line holding 项目名称, and the lines just above and below
     it made only of pieces of labels (narrow header cells wrap their labels, centred vertically)."""
     lines = _word_lines(page_words(page))
@@ -90,7 +88,7 @@ def _stack(words: list[Word]) -> list[list[Word]]:
     return stacks
 
 
-def _ruling_between(page: Page, left: float, right: float, top: float, bottom: float) -> float | None:
+def _ruling_between(page: LaidOutPage, left: float, right: float, top: float, bottom: float) -> float | None:
     middle = (top + bottom) / 2
     xs = [
         e["x0"]
@@ -112,7 +110,7 @@ def _gutter_between(body_spans: list[tuple[float, float]], left: float, right: f
     return best
 
 
-def find_header(page: Page, page_number: int) -> ColumnHeader | None:
+def find_header(page: LaidOutPage, page_number: int) -> ColumnHeader | None:
     """The column header row and column boundaries of a table page; None if the page has no header
     row at all (a section title page). A header row that is not this table's is an error."""
     words = _header_words(page)

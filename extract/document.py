@@ -13,7 +13,6 @@ from typing import TypeVar
 
 import pdfplumber
 import pypdfium2 as pdfium
-from pdfplumber.page import Page
 
 from .columns import ColumnHeader, find_header
 from .formats import read_other_format
@@ -29,10 +28,12 @@ from .locate import (
     plan_tables,
     title_in,
 )
-from .model import NO_TABLE, Document, ExtractionError, TableRow
+from .model import COLUMNS, NO_TABLE, TEXT_OCR, Document, ExtractionError, TableRow
+from .ocr_text import printed_indicators
 from .page_text import page_texts
-from .pdfobjects import page_chars
+from .pdfobjects import LaidOutPage, page_chars
 from .rows import cell_text, check_amounts, classify, header_zone_stray, page_rows, text_lines
+from .scanned import ScannedBook, ScannedPage
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ class TableRead:
     def department(self) -> str:
         return self.block.department_name if self.block else ""
 
-    def add_page(self, page: Page, number: int, *, tentative: bool = False) -> bool:
+    def add_page(self, page: LaidOutPage, number: int, *, tentative: bool = False) -> bool:
         """Read one page of the table's span into it. Returns False for a page that is not (yet) the table: a
         section page or a sentence naming it before the table starts, or a ``tentative`` page after the last
         page known to be the table whose rows do not line up. Any other page that cannot be read as the table
@@ -132,6 +133,13 @@ class TableRead:
             zone_top = self._title_top(page, title) if not self.rows else float("-inf")
             above = [c for c in page_chars(page) if zone_top <= c["top"] < header.top - 0.5 and c["text"].strip()]
             result.stray = header_zone_stray(above, department) + result.stray
+        if isinstance(page, ScannedPage) and page.unread:
+            x0, top, _, _ = page.unread[0]
+            raise ExtractionError(
+                f"{len(page.unread)} marks of ink OCR could not read as text (the first at x {x0:.0f}, y {top:.0f} pt)",
+                number,
+                "ocr_unread",
+            )
         if result.stray:
             stray = cell_text(result.stray)[:40]
             raise ExtractionError(
@@ -142,9 +150,10 @@ class TableRead:
             if position == 0 and result.continues_previous:
                 if not self.rows:
                     raise ExtractionError("text above the table's first row", number, "stray_text")
-                self.rows[-1].append(piece.texts(), number)
+                self.rows[-1].append(piece.texts(), number, piece.confidences())
             else:
-                new_rows.append(TableRow(piece.texts(), number, number, name_x=piece.name_x))
+                row = TableRow(piece.texts(), number, number, name_x=piece.name_x, confidences=piece.confidences())
+                new_rows.append(row)
         check_amounts(new_rows, len(self.rows) + 1)
         if header is not None:
             self.title = self.title or title
@@ -163,7 +172,7 @@ class TableRead:
         return True
 
     @staticmethod
-    def _title_top(page: Page, title: re.Match[str] | None) -> float:
+    def _title_top(page: LaidOutPage, title: re.Match[str] | None) -> float:
         """The top of the title line: what is printed above it on the table's first page is another table's."""
         if title is None:
             return float("-inf")
@@ -190,7 +199,14 @@ def _reraise_out_of_memory(error: BaseException) -> None:
         cause = cause.__cause__ or cause.__context__
 
 
-def _read_table(plumber: pdfplumber.PDF, plan: TablePlan, kinds: list[str] | None = None) -> TableRead:
+def _page(plumber: pdfplumber.PDF, index: int, scanned: ScannedBook | None) -> LaidOutPage:
+    """Page ``index`` (0-based) laid out: by pdfplumber, or by OCR for a scanned page."""
+    return scanned.page(index) if scanned is not None and index in scanned else plumber.pages[index]
+
+
+def _read_table(
+    plumber: pdfplumber.PDF, plan: TablePlan, kinds: list[str] | None = None, scanned: ScannedBook | None = None
+) -> TableRead:
     """Read one table's pages, releasing each page as soon as it is read, and stop at the first error.
     ``kinds``: every page's ``page_kind`` (from the plain text), to tell where the table really ends."""
     table = TableRead()
@@ -205,7 +221,7 @@ def _read_table(plumber: pdfplumber.PDF, plan: TablePlan, kinds: list[str] | Non
                     "unreadable_table_page",
                 )
             break
-        page = plumber.pages[index]
+        page = _page(plumber, index, scanned)
         try:
             read = table.add_page(page, index + 1, tentative=index not in plan.pages)
         except (ExtractionError, MemoryError):  # out of memory is the limits' to report, not a damaged page
@@ -223,11 +239,13 @@ def _read_table(plumber: pdfplumber.PDF, plan: TablePlan, kinds: list[str] | Non
                 "a page inside the table cannot be read as the table", index + 1, "unreadable_table_page"
             )
     if table.rows and not table.ended and kinds:
-        _refuse_a_page_bound_inside(plumber, table, kinds)
+        _refuse_a_page_bound_inside(plumber, table, kinds, scanned)
     return table
 
 
-def _refuse_a_page_bound_inside(plumber: pdfplumber.PDF, table: TableRead, kinds: list[str]) -> None:
+def _refuse_a_page_bound_inside(
+    plumber: pdfplumber.PDF, table: TableRead, kinds: list[str], scanned: ScannedBook | None
+) -> None:
     """The table stopped at a page's foot: when its continuation pages print no header, a blank leaf or another
     table's page bound inside it would end it there and drop the rest. So when the page after the one that stopped
     it prints no title and no column header either (``plain``), that one page is read tentatively; if its rows
@@ -236,7 +254,7 @@ def _refuse_a_page_bound_inside(plumber: pdfplumber.PDF, table: TableRead, kinds
     after = stopped + 1
     if after >= len(kinds) or kinds[stopped] not in ("plain", "other", "mention") or kinds[after] != "plain":
         return
-    page = plumber.pages[after]
+    page = _page(plumber, after, scanned)
     try:
         continues = table.add_page(page, after + 1, tentative=True)
     except ExtractionError:
@@ -254,7 +272,9 @@ def _refuse_a_page_bound_inside(plumber: pdfplumber.PDF, table: TableRead, kinds
         )
 
 
-def _document(data: bytes, ordinal: int, table: TableRead, page_count: int, texts: list[str]) -> Document:
+def _document(
+    data: bytes, ordinal: int, table: TableRead, page_count: int, texts: list[str], scanned: ScannedBook | None
+) -> Document:
     """Check one table read and make it a document (its id: the file's hash, ``-t<N>`` from the 2nd on)."""
     identifier = document_id(data) if ordinal == 1 else f"{document_id(data)}-t{ordinal}"
     if table.block is None:
@@ -267,6 +287,10 @@ def _document(data: bytes, ordinal: int, table: TableRead, page_count: int, text
             f"{table.table_chars} characters in the table but {cell_chars} written to cells", code="char_count_mismatch"
         )
     assert table.title is not None
+    indicators = COLUMNS.index("indicator_text")
+    for row in table.rows:
+        if row.text_source == TEXT_OCR:  # the grammar's separators as printed (after the counts: they may differ)
+            row.cells[indicators] = printed_indicators(row.cells[indicators])
     return Document(
         document_id=identifier,
         source_sha256=hashlib.sha256(data).hexdigest(),
@@ -281,6 +305,7 @@ def _document(data: bytes, ordinal: int, table: TableRead, page_count: int, text
         cell_chars=cell_chars,
         title_year=int(table.title["year"]) if table.title["year"] else None,
         cover_year=cover_year(texts[: table.pages[0] - 1]),
+        ocr_pages=[page for page in table.pages if scanned is not None and page - 1 in scanned],
     )
 
 
@@ -302,7 +327,9 @@ def _guarded(read: Callable[[], T]) -> T:
         ) from None
 
 
-def _read_packed(data: bytes, plans: list[TablePlan], page_count: int, texts: list[str]) -> list[TableResult]:
+def _read_packed(
+    data: bytes, plans: list[TablePlan], page_count: int, texts: list[str], scanned: ScannedBook | None
+) -> list[TableResult]:
     """The packed (Guangzhou) tables of the plans: a table that cannot be read is its ExtractionError."""
     results: list[TableResult] = []
     kinds = [page_kind(text) for text in texts]
@@ -310,10 +337,10 @@ def _read_packed(data: bytes, plans: list[TablePlan], page_count: int, texts: li
         for plan in plans:
             ordinal = len(results) + 1
             try:
-                table = _read_table(plumber, plan, kinds)
+                table = _read_table(plumber, plan, kinds, scanned)
                 if table.title is None:
                     continue  # only mentioned (a section page, a sentence): not a table
-                results.append(_document(data, ordinal, table, page_count, texts))
+                results.append(_document(data, ordinal, table, page_count, texts, scanned))
             except ExtractionError as error:
                 if plan.why:  # what was seen, not its consequence: the page plan and the layout disagree
                     error = ExtractionError(f"{plan.why}: {error.reason}", error.page, "unreadable_column_labels")
@@ -346,26 +373,46 @@ def _trust_no_fallback_table(results: list[TableResult], plans: list[TablePlan])
 def read_document(data: bytes) -> list[TableResult]:
     """Read every table of a PDF from its bytes: everything that depends on the content alone (and so can be
     cached by content hash). A table that cannot be read is an ExtractionError in the list (naming its page and
-    document id) while the file's other tables are read; a file with no readable table raises."""
+    document id) while the file's other tables are read; a file with no readable table raises. Scanned pages
+    (pictures without text) are read by OCR where they may hold the table (``extract.scanned``)."""
     pdf = _open(data)
     try:
         texts = _guarded(lambda: page_texts(pdf, data))
         page_count = len(pdf)
     finally:
         pdf.close()
-    if not any(text.strip() for text in texts):
-        raise ExtractionError("no text layer (a scanned PDF?)", code="no_text_layer")
+    scanned = ScannedBook(data) if not all(text.strip() for text in texts) else None
+    try:
+        if scanned is not None and not scanned.indexes:
+            scanned.close()
+            scanned = None
+        if scanned is None and not any(text.strip() for text in texts):
+            raise ExtractionError("no text layer and no picture on any page", code="no_text_layer")
+        if scanned is not None:
+            texts = scanned.texts(texts)
+            if not any(text.strip() for text in texts):
+                raise ExtractionError(
+                    f"no text layer, and OCR read no text on {scanned.described}", code="no_text_layer"
+                )
+        return _read_tables(data, texts, page_count, scanned)
+    finally:
+        if scanned is not None:
+            scanned.close()
+
+
+def _read_tables(data: bytes, texts: list[str], page_count: int, scanned: ScannedBook | None) -> list[TableResult]:
     others = _guarded(lambda: read_other_format(data, texts))
     if others is not None:  # a card, indicator-table or period format: its reader's documents
         return [replace(d, cover_year=cover_year(texts[: d.table_pages[0] - 1])) for d in others]
     plans = plan_tables(texts)
+    scans = f" (OCR read {scanned.described})" if scanned is not None else ""
     if not plans:
-        raise ExtractionError("no 项目支出绩效目标表 in this file", code=NO_TABLE)
+        raise ExtractionError(f"no 项目支出绩效目标表 in this file{scans}", code=NO_TABLE)
 
-    results = _guarded(lambda: _read_packed(data, plans, page_count, texts))
+    results = _guarded(lambda: _read_packed(data, plans, page_count, texts, scanned))
     if not results:
         raise ExtractionError(
-            "no 项目支出绩效目标表 in this file (only mentioned, e.g. in a table of contents)", code=NO_TABLE
+            f"no 项目支出绩效目标表 in this file{scans} (only mentioned, e.g. in a table of contents)", code=NO_TABLE
         )
     return results
 

@@ -98,6 +98,9 @@ def _read(data: bytes) -> tuple[list[str], set[int] | None]:
             f"{_pages(result.table_pages)}): {kinds.count('funding_unit')} units, {kinds.count('project')} projects,"
             f" {indicators}, amounts in {result.amount_unit or '?'}"
         )
+        if result.ocr_pages:  # scanned pages: their text is OCR's, each row with the engine's lowest score
+            lowest = min(row.ocr_confidence for row in result.rows if row.ocr_confidence is not None)
+            lines.append(f"  text read by OCR on pages {_pages(result.ocr_pages)} (lowest row confidence {lowest:.2f})")
         unknown = _unknown_labels(result) if isinstance(result, FormatDocument) else []
         if unknown:
             lines.append(f"  kept as printed, labels the template does not know: {'、'.join(unknown)}")

@@ -25,6 +25,9 @@ APPENDED_COLUMNS = (
     "period_other_funds",  # the period's 其他资金
     "period_goal_text",  # 中期目标 / 项目总目标 / 长期目标 / 实施期绩效目标
 )
+# Where a record's text came from (raw seeds' text_source, issue 23): the PDF's text layer, or OCR of a picture.
+TEXT_PDF, TEXT_OCR = "pdf", "ocr"
+TEXT_SOURCES = (TEXT_PDF, TEXT_OCR)
 # The year's amounts, 总计 and its parts (the dbt var amount_columns), and the period's beside them (the dbt var
 # period_amount_columns): 总计 = 财政拨款 + 财政专户拨款 + 其他资金 + 上年结转资金 + 自有资金.
 YEAR_AMOUNT_COLUMNS = (*COLUMNS[1:5], *APPENDED_COLUMNS[:2])
@@ -85,11 +88,29 @@ class TableRow:
     page_end: int
     kind: str = "project"
     name_x: float | None = None
+    # Per cell, the lowest score OCR gave a line of it (0 to 1), None where no character was OCR'd: empty for a
+    # row printed on text pages only (``extract.scanned``).
+    confidences: list[float | None] = dataclass_field(default_factory=list)
 
-    def append(self, cells: list[str], page: int) -> None:
+    def append(self, cells: list[str], page: int, confidences: list[float | None] | None = None) -> None:
         """Continue this row with text printed further down (or on the next page)."""
         self.cells = [old + new for old, new in zip(self.cells, cells, strict=True)]
         self.page_end = page
+        if confidences and any(score is not None for score in confidences):
+            self.confidences = [
+                min((s for s in pair if s is not None), default=None)
+                for pair in zip(self.confidences or [None] * len(cells), confidences, strict=True)
+            ]
+
+    @property
+    def text_source(self) -> str:
+        """Where the row's text came from: ``ocr`` when any of its characters was read from a picture."""
+        return TEXT_OCR if any(score is not None for score in self.confidences) else TEXT_PDF
+
+    @property
+    def ocr_confidence(self) -> float | None:
+        """The lowest score of the row's OCR'd cells (None for a row of text pages)."""
+        return min((s for s in self.confidences if s is not None), default=None)
 
 
 @dataclass
@@ -124,6 +145,12 @@ class Document:
     is_stale: bool = False  # the file at this path now holds a copy that was refused; this is the last good edition
     stale_reason: str = ""
     fiscal_year_conflict: str = ""  # another year a source gave (e.g. "cover:2023"), when the sources disagree
+    ocr_pages: list[int] = dataclass_field(default_factory=list)  # table pages read by OCR (scanned pages)
+
+    @property
+    def text_source(self) -> str:
+        """``ocr`` when any page of the table was a picture read by OCR, else ``pdf``."""
+        return TEXT_OCR if self.ocr_pages else TEXT_PDF
 
 
 # A file that holds no performance-target table at all (most Shanghai books print only a sentence about it): not

@@ -7,9 +7,8 @@ Coordinates are PDF points from the page's top-left corner (``top`` grows downwa
 
 from __future__ import annotations
 
-from typing import TypedDict, cast
-
-from pdfplumber.page import Page
+from collections.abc import Mapping, Sequence
+from typing import Any, NotRequired, Protocol, TypedDict, cast
 
 
 class Char(TypedDict):
@@ -21,6 +20,7 @@ class Char(TypedDict):
     top: float
     bottom: float
     size: float  # the font size: the unit of the line and gap tolerances
+    confidence: NotRequired[float]  # a scanned page's character: its OCR line's score (extract.scanned)
 
 
 class Word(TypedDict):
@@ -43,13 +43,31 @@ class Edge(TypedDict):
     bottom: float
 
 
-def page_chars(page: Page) -> list[Char]:
+class LaidOutPage(Protocol):
+    """What the layout code reads of a page: a pdfplumber ``Page``, or a scanned page read by OCR
+    (``extract.scanned.ScannedPage``), which gives the same records."""
+
+    @property
+    def chars(self) -> Sequence[Mapping[str, Any]]: ...
+
+    @property
+    def edges(self) -> Sequence[Mapping[str, Any]]: ...
+
+    @property
+    def width(self) -> float: ...
+
+    def extract_words(self, **options: Any) -> list[dict[str, Any]]: ...
+
+    def close(self) -> None: ...
+
+
+def page_chars(page: LaidOutPage) -> list[Char]:
     return cast("list[Char]", page.chars)
 
 
-def page_words(page: Page) -> list[Word]:
+def page_words(page: LaidOutPage) -> list[Word]:
     return cast("list[Word]", page.extract_words(keep_blank_chars=False))
 
 
-def page_edges(page: Page) -> list[Edge]:
+def page_edges(page: LaidOutPage) -> list[Edge]:
     return cast("list[Edge]", page.edges)

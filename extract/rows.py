@@ -14,12 +14,10 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from pdfplumber.page import Page
-
 from .columns import ColumnHeader
 from .locate import OTHER_TITLE, TITLE_LINE, UNIT_LINE, compact, is_furniture
 from .model import AMOUNT_COLUMNS, COLUMNS, TOTAL_COLUMN, ExtractionError, TableRow
-from .pdfobjects import Char, page_chars, page_edges
+from .pdfobjects import Char, LaidOutPage, page_chars, page_edges
 from .tolerances import (
     DEFAULT_CENTRED,
     DEFAULT_EDGE_TOLERANCE,
@@ -46,6 +44,12 @@ class PagePiece:
 
     def texts(self) -> list[str]:
         return [cell_text(chars) for chars in self.cells]
+
+    def confidences(self) -> list[float | None]:
+        """Per cell, the lowest OCR score of its characters, None for a cell with no OCR'd character; an empty
+        list for a piece printed as text."""
+        scores = [min((c["confidence"] for c in chars if "confidence" in c), default=None) for chars in self.cells]
+        return scores if any(score is not None for score in scores) else []
 
     @property
     def name_x(self) -> float | None:
@@ -80,7 +84,7 @@ def cell_text(chars: list[Char]) -> str:
     return "".join(c["text"] for line in text_lines(chars) for c in line)
 
 
-def _row_rulings(page: Page, header: ColumnHeader) -> list[float]:
+def _row_rulings(page: LaidOutPage, header: ColumnHeader) -> list[float]:
     """y positions of horizontal rulings that span most of the table, below the column headers."""
     edges = sorted(
         (e["top"], e["x0"], e["x1"]) for e in page_edges(page) if e["orientation"] == "h" and e["top"] > header.bottom
@@ -154,7 +158,7 @@ def _next_table_top(chars: list[Char], page_width: float) -> tuple[float, str]:
 
 
 def page_rows(
-    page: Page, header: ColumnHeader, page_number: int, department: str = "", headerless: bool = False
+    page: LaidOutPage, header: ColumnHeader, page_number: int, department: str = "", headerless: bool = False
 ) -> PageRows:
     """Split the body of one table page into row pieces, accounting for every character.
 

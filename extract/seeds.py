@@ -13,9 +13,15 @@ from .model import APPENDED_COLUMNS, COLUMNS, Document, FormatDocument, FormatRo
 DOCUMENT_FIELDS = tuple(
     "document_id source_file department_name fiscal_year fiscal_year_source table_title "
     "amount_unit page_count table_pages table_chars cell_chars extractor_version source_modified_at "
-    "source_sha256 table_ordinal table_format is_stale stale_reason fiscal_year_conflict".split()
+    "source_sha256 table_ordinal table_format is_stale stale_reason fiscal_year_conflict text_source ocr_pages".split()
 )
-ROW_FIELDS = ("document_id", "row_number", "row_kind", *COLUMNS, "page_start", "page_end", *APPENDED_COLUMNS)
+# text_source and ocr_confidence (issue 23): where a row's text came from (pdf / ocr) and, for OCR, the engine's
+# lowest score over the row's cells.
+ROW_FIELDS = (
+    *("document_id", "row_number", "row_kind", *COLUMNS, "page_start", "page_end", *APPENDED_COLUMNS),
+    *("text_source", "ocr_confidence"),
+)
+OCR_CONFIDENCE_DIGITS = 3  # engines' scores differ in later digits between CPUs
 # raw_row_fields: every other labelled value a card prints (项目属性, 项目期, 主管部门, …), label and value as printed.
 ROW_FIELD_FIELDS = ("document_id", "row_number", "label", "value")
 QUARANTINE_FIELDS = (
@@ -46,7 +52,7 @@ def _document_record(d: Document) -> tuple:
         *(d.document_id, d.source_file, d.department_name, d.fiscal_year or "", d.fiscal_year_source),
         *(d.table_title, d.amount_unit, d.page_count, pages, d.table_chars, d.cell_chars, __version__),
         *(d.source_modified_at, d.source_sha256, d.table_ordinal, d.table_format, str(d.is_stale).lower()),
-        *(d.stale_reason, d.fiscal_year_conflict),
+        *(d.stale_reason, d.fiscal_year_conflict, d.text_source, ";".join(map(str, d.ocr_pages))),
     )
 
 
@@ -56,6 +62,8 @@ def table_row_records(documents: list[Document]) -> list[tuple]:
         (
             *(d.document_id, str(number), row.kind, *row.cells, str(row.page_start), str(row.page_end)),
             *(row.appended.get(column, "") if isinstance(row, FormatRow) else "" for column in APPENDED_COLUMNS),
+            row.text_source,
+            "" if row.ocr_confidence is None else f"{row.ocr_confidence:.{OCR_CONFIDENCE_DIGITS}f}",
         )
         for d in documents
         for number, row in enumerate(d.rows, start=1)

@@ -14,7 +14,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from extract.model import APPENDED_COLUMNS
+from extract.model import APPENDED_COLUMNS, TEXT_PDF
 from extract.seeds import DOCUMENT_FIELDS, ROW_FIELDS
 
 from .budget_book import TABLE_TITLE, table_rows
@@ -131,6 +131,7 @@ def raw_seed_rows(document: dict, document_id: str, source_file: str) -> tuple[d
         table_ordinal="1",
         table_format="packed_indicator_table",
         is_stale="false",
+        text_source=TEXT_PDF,
     )
     rows = [
         dict(
@@ -139,6 +140,7 @@ def raw_seed_rows(document: dict, document_id: str, source_file: str) -> tuple[d
                 (
                     *(document_id, str(number), row.kind, row.name, *row.amounts, row.goal, row.indicators, "1", "1"),
                     *("" for _ in APPENDED_COLUMNS),  # the packed table prints one period's amounts
+                    *(TEXT_PDF, ""),  # text_source, ocr_confidence: a text page's
                 ),
                 strict=True,
             )

@@ -1,6 +1,6 @@
 """Concepts the Python and the dbt project both name are defined once, or a test fails when the copies disagree
 (issue 24): the raw seeds' columns (written by extract/seeds.py, typed by seeds/_seeds.yml) and the amount
-columns (the gate's and the models' var), the period's amount columns, the files' statuses."""
+columns (the gate's and the models' var), the period's amount columns, the files' statuses, the text sources."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import yaml
 
 from common.dbt_project import project_vars
 from extract import gate
-from extract.model import PERIOD_AMOUNT_COLUMNS
+from extract.model import PERIOD_AMOUNT_COLUMNS, TEXT_SOURCES
 from extract.seeds import FILE_STATUSES, write_seeds
 from tests.helpers import REPO
 
@@ -40,3 +40,14 @@ def test_the_period_amounts_and_file_statuses_are_the_ones_the_models_know() -> 
     [build_files] = [model for model in models["models"] if model["name"] == "stg_extract__build_files"]
     [status] = [column for column in build_files["columns"] if column["name"] == "status"]
     assert status["data_tests"][0]["accepted_values"]["arguments"]["values"] == list(FILE_STATUSES)
+
+
+def test_the_text_sources_are_the_ones_the_staging_models_accept() -> None:
+    models = yaml.safe_load((REPO / "models" / "staging" / "_staging__models.yml").read_text(encoding="utf-8"))
+    accepted = {
+        model["name"]: column["data_tests"][0]["accepted_values"]["arguments"]["values"]
+        for model in models["models"]
+        for column in model.get("columns", [])
+        if column["name"] == "text_source"
+    }
+    assert accepted == {key: list(TEXT_SOURCES) for key in ["stg_extract__documents", "stg_extract__table_rows"]}

@@ -44,6 +44,8 @@ final as (
         indicator_text,
         page_start as source_page,
         page_end,
+        text_source,
+        ocr_confidence,
         is_corrected,
         corrected_columns
 

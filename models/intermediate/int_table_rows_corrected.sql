@@ -69,6 +69,8 @@ corrected as (
         coalesce(table_rows.amount_decimals, 2) as amount_decimals,
         table_rows.page_start,
         table_rows.page_end,
+        table_rows.text_source,
+        table_rows.ocr_confidence,
         row_corrections.corrected_columns,
         row_corrections.document_id is not null as is_corrected
 

@@ -27,7 +27,9 @@ renamed as (
         table_format,
         cast(is_stale as boolean) as is_stale,
         nullif(stale_reason, '') as stale_reason,
-        nullif(fiscal_year_conflict, '') as fiscal_year_conflict
+        nullif(fiscal_year_conflict, '') as fiscal_year_conflict,
+        text_source,
+        nullif(ocr_pages, '') as ocr_pages
 
     from source
 

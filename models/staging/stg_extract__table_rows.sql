@@ -37,7 +37,9 @@ renamed as (
         nullif(trim(period_goal_text), '') as period_goal_text,
         nullif(trim(indicator_text), '') as indicator_text,
         cast(page_start as integer) as page_start,
-        cast(page_end as integer) as page_end
+        cast(page_end as integer) as page_end,
+        text_source,
+        cast(nullif(ocr_confidence, '') as double) as ocr_confidence
 
     from source
 

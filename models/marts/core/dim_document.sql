@@ -68,7 +68,9 @@ final as (
         documents.is_stale,
         documents.stale_reason,
         documents.fiscal_year_conflict,
-        grand_totals.document_id is not null as is_total_printed
+        grand_totals.document_id is not null as is_total_printed,
+        documents.text_source,
+        documents.ocr_pages
 
     from documents
     left join published on documents.document_id = published.document_id

@@ -50,7 +50,9 @@ final as (
         projects.period_total_amount,
         projects.period_fiscal_appropriation,
         projects.period_other_funds,
-        projects.period_goal_text
+        projects.period_goal_text,
+        projects.text_source,
+        projects.ocr_confidence
 
     from projects
     inner join published on projects.document_id = published.document_id

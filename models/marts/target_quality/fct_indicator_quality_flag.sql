@@ -240,9 +240,43 @@ project_flags as (
 
 ),
 
+-- a target read by OCR that may not be the printed one (issue 23): OCR reads a comparison sign (≧, ≥) as a
+-- digit (≧240次 → 2240次), so a value starting with such a digit and another, or a period and an annual value that
+-- differ only by their first character, may hide a sign; and any value on a row the engine was unsure of
+ocr_uncertain as (
+
+    select
+        indicators.indicator_id,
+        indicators.project_id,
+        indicators.document_id,
+        indicators.fiscal_year,
+        'ocr_uncertain' as flag_code,
+        indicators.period_target || ' / ' || indicators.annual_target
+        || ' (OCR confidence ' || cast(round(projects.ocr_confidence, 2) as varchar) || ')' as detail
+
+    from indicators
+    inner join projects on indicators.project_id = projects.project_id
+    where
+        projects.text_source = 'ocr'
+        and (
+            projects.ocr_confidence < {{ var('ocr_confidence_floor') }}
+            or regexp_matches(indicators.annual_target, '^[{{ var("ocr_sign_digits") }}]\d')
+            or regexp_matches(indicators.period_target, '^[{{ var("ocr_sign_digits") }}]\d')
+            or (
+                indicators.period_target != indicators.annual_target
+                and substr(indicators.period_target, 2) = substr(indicators.annual_target, 2)
+            )
+            or substr(indicators.period_target, 2) = indicators.annual_target
+            or substr(indicators.annual_target, 2) = indicators.period_target
+        )
+
+),
+
 flags as (
 
     select * from indicator_flags
+    union all by name
+    select * from ocr_uncertain
     union all by name
     select * from project_flags
     union all by name

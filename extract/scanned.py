@@ -1,0 +1,409 @@
+"""Scanned pages (issue 23): a page whose text is a picture becomes the same characters and rulings a text page
+gives, so every reader, check and model downstream is shared.
+
+A page with no text layer is rendered (``DEFAULT_OCR_DPI``), straightened (the angle of its longest ruled lines),
+its ruled lines found in the picture (``page.edges``) and its text read by RapidOCR (PP-OCRv4 models shipped in
+the wheel: nothing is downloaded). OCR gives each text line a box, a text and a score, and each character a box;
+each character becomes a ``Char`` in PDF points carrying its line's score as ``confidence``.
+
+Cost: OCR is ~10 s for a dense table page on 2 cores, so a page is read whole only when it may hold the table:
+its top band (``DEFAULT_PROBE_BAND``) is read first and must name the table or show its column labels; pages
+between or after such pages are read when the reader asks for them (``ScannedBook.page``).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from functools import cache
+from typing import Any, TypedDict
+
+import numpy as np
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from pdfplumber.utils import extract_words
+
+from .pdfobjects import Char, Edge
+
+DEFAULT_OCR_DPI = 200  # what offices scan at; the engine reads 9-point text well from it
+DEFAULT_PROBE_BAND = 0.3  # the top part of a page read to decide whether the page may hold the table
+DEFAULT_PROBE_SCALE = 0.6  # the probe reads the band at this fraction of DEFAULT_OCR_DPI
+DEFAULT_MAX_SKEW = 3.0  # degrees: a page turned more than this is read as it lies
+DEFAULT_SKEW_STEP = 0.1  # degrees between the turns tried
+DEFAULT_SKEW_WIDTH = 1000  # pixels: the skew is measured on a copy this wide
+DEFAULT_RULING_LENGTH = 0.04  # of the page's width (height for vertical rulings): shorter strokes are text
+DEFAULT_MIN_INK = 40  # pixels of ink (at DEFAULT_OCR_DPI) a mark needs to be text: specks and dust are smaller
+DEFAULT_INK_MARGIN = 4  # pixels around an OCR line's box its own glyphs may reach
+DEFAULT_REREAD_MARGIN = 12  # pixels of paper around missed ink when it is read again on its own
+DEFAULT_CHAR_SIZE = 0.8  # a character's font size as a share of its OCR line box's height
+# OCR boxes of one font size differ by up to a third (digits, brackets, noise): a line is set larger (a title)
+# only when its box is this much taller than the page's usual one.
+DEFAULT_OCR_TITLE_RATIO = 1.45
+
+
+class OcrLine(TypedDict):
+    """One line the engine read: its text, its score (0 to 1) and a box per character, in pixels."""
+
+    text: str
+    score: float
+    boxes: list[tuple[float, float, float, float]]  # x0, top, x1, bottom per character of text
+
+
+@cache
+def _engine() -> Any:
+    """The OCR engine, loaded once a process (its models take ~1 s to load)."""
+    from rapidocr_onnxruntime import RapidOCR  # imported late: only books with scanned pages need it
+
+    return RapidOCR()
+
+
+def _run_engine(image: np.ndarray, **options: Any) -> Any:
+    """The engine on one picture. onnxruntime reports a failed allocation (under the per-file memory limit) as its
+    own error, which RapidOCR wraps in another: that is running out of memory, for the limits to report."""
+    try:
+        return _engine()(image, **options)
+    except MemoryError:
+        raise
+    except Exception as error:
+        messages = f"{error} {error.__cause__ or ''}".lower()
+        if "alloc" in messages:
+            raise MemoryError from None
+        raise
+
+
+def image_only(page: pdfium.PdfPage) -> bool:
+    """The page prints no text but holds a picture: a scanned page."""
+    count = pdfium_c.FPDFPage_CountObjects(page.raw)
+    kinds = {pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(page.raw, i)) for i in range(count)}
+    return pdfium_c.FPDF_PAGEOBJ_IMAGE in kinds and pdfium_c.FPDF_PAGEOBJ_TEXT not in kinds
+
+
+def render(page: pdfium.PdfPage, dpi: float = DEFAULT_OCR_DPI) -> np.ndarray:
+    """The page as grey levels (0 black, 255 white) at ``dpi``."""
+    bitmap = page.render(scale=dpi / 72, grayscale=True)
+    try:
+        return np.array(bitmap.to_pil().convert("L"))
+    finally:
+        bitmap.close()
+
+
+def _ink(grey: np.ndarray) -> np.ndarray:
+    """Dark pixels as 255, paper as 0 (Otsu's threshold: scanned paper is grey, not white)."""
+    import cv2
+
+    _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    return ink
+
+
+def _stroke_mask(ink: np.ndarray, horizontal: bool) -> np.ndarray:
+    """The ink of long straight strokes (ruled lines): what survives an opening by a line ``DEFAULT_RULING_LENGTH``
+    of the page long."""
+    import cv2
+
+    height, width = ink.shape
+    length = max(int((width if horizontal else height) * DEFAULT_RULING_LENGTH), 10)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if horizontal else (1, length))
+    return cv2.dilate(cv2.erode(ink, kernel), kernel)
+
+
+def _strokes(ink: np.ndarray, horizontal: bool) -> list[tuple[int, int, int, int]]:
+    """Long straight strokes (ruled lines) as boxes x, y, width, height in pixels."""
+    import cv2
+
+    count, _, stats, _ = cv2.connectedComponentsWithStats(_stroke_mask(ink, horizontal), connectivity=8)
+    return [tuple(int(v) for v in stats[i][:4]) for i in range(1, count)]  # type: ignore[misc]
+
+
+def unread_ink(grey: np.ndarray, lines: list[OcrLine]) -> list[tuple[int, int, int, int]]:
+    """Ink no OCR line covers, as boxes x, y, width, height in pixels: text the engine's detector missed (a word
+    alone in a cell is sometimes not seen). Rulings are not text; specks of less than ``DEFAULT_MIN_INK`` pixels
+    are dust; characters closer than a character's width are one box."""
+    import cv2
+
+    ink = _ink(grey)
+    rules = cv2.dilate(_stroke_mask(ink, True) | _stroke_mask(ink, False), np.ones((5, 5), np.uint8))
+    ink[rules > 0] = 0
+    for line in lines:
+        if line["boxes"]:
+            x0, top, x1, bottom = (int(v) for v in _extent(line))
+            margin = DEFAULT_INK_MARGIN
+            ink[max(top - margin, 0) : bottom + margin, max(x0 - margin, 0) : x1 + margin] = 0
+    joined = cv2.dilate(ink, np.ones((3, 25), np.uint8))  # a line's characters, not the next line
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    found = []
+    for i in range(1, count):
+        x, y, width, height = (int(v) for v in stats[i][:4])
+        if (
+            np.count_nonzero(ink[y : y + height, x : x + width][labels[y : y + height, x : x + width] == i])
+            >= DEFAULT_MIN_INK
+        ):
+            found.append((x, y, width, height))
+    return found
+
+
+def _recognized(crop: np.ndarray) -> tuple[str, float]:
+    """The engine's recognizer alone on a crop holding one line of text (no detection): its text and score."""
+    import cv2
+
+    result, _ = _run_engine(cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR), use_det=False, use_cls=False)
+    text, score = (result or [["", 0.0]])[0]
+    return str(text).strip(), float(score)
+
+
+def reread(
+    grey: np.ndarray, boxes: list[tuple[int, int, int, int]]
+) -> tuple[list[OcrLine], list[tuple[int, int, int, int]]]:
+    """Read each box of missed ink on its own: detection and recognition with a margin of paper around it, else
+    (a word too small for the detector) the recognizer alone on the box as one line, its characters sharing the
+    box's width. Returns the lines read, in page pixels, and the boxes still unread."""
+    lines: list[OcrLine] = []
+    unread = []
+    for x, y, width, height in boxes:
+        left, top = max(x - DEFAULT_REREAD_MARGIN, 0), max(y - DEFAULT_REREAD_MARGIN, 0)
+        crop = grey[top : y + height + DEFAULT_REREAD_MARGIN, left : x + width + DEFAULT_REREAD_MARGIN]
+        found = [line for line in read_lines(crop) if line["text"].strip()]
+        for line in found:
+            boxes_on_page = [(b[0] + left, b[1] + top, b[2] + left, b[3] + top) for b in line["boxes"]]
+            lines.append(OcrLine(text=line["text"], score=line["score"], boxes=boxes_on_page))
+        if found:
+            continue
+        margin = DEFAULT_INK_MARGIN
+        text, score = _recognized(
+            grey[max(y - margin, 0) : y + height + margin, max(x - margin, 0) : x + width + margin]
+        )
+        if not text:
+            unread.append((x, y, width, height))
+            continue
+        step = width / len(text)
+        boxes_on_page = [(x + i * step, y, x + (i + 1) * step, y + height) for i in range(len(text))]
+        lines.append(OcrLine(text=text, score=score, boxes=boxes_on_page))
+    return lines, unread
+
+
+def skew_angle(grey: np.ndarray) -> float:
+    """The angle (degrees, counter-clockwise positive) the page's lines lie at: the turn that makes the rows of a
+    reduced copy of its ink most uneven (ruled lines and text lines then fall on single rows), searched in
+    ``DEFAULT_SKEW_STEP`` steps up to ``DEFAULT_MAX_SKEW`` and refined ten times finer."""
+    import cv2
+
+    ink = _ink(grey)
+    factor = DEFAULT_SKEW_WIDTH / ink.shape[1]
+    small = cv2.resize(ink, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    height, width = small.shape
+
+    def unevenness(angle: float) -> float:
+        matrix = cv2.getRotationMatrix2D((width / 2, height / 2), -angle, 1.0)
+        turned = cv2.warpAffine(small, matrix, (width, height), flags=cv2.INTER_LINEAR)
+        return float(np.var(turned.sum(axis=1, dtype=np.float64)))
+
+    steps = round(DEFAULT_MAX_SKEW / DEFAULT_SKEW_STEP)
+    best = max((i * DEFAULT_SKEW_STEP for i in range(-steps, steps + 1)), key=unevenness)
+    fine = DEFAULT_SKEW_STEP / 10
+    return max((best + i * fine for i in range(-10, 11)), key=unevenness)
+
+
+def straighten(grey: np.ndarray, angle: float) -> np.ndarray:
+    """The page turned back by ``angle`` degrees, its corners filled with the paper's grey."""
+    import cv2
+
+    if abs(angle) < 0.01:
+        return grey
+    height, width = grey.shape
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), -angle, 1.0)
+    paper = int(np.median(grey))
+    return cv2.warpAffine(grey, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=paper)
+
+
+def rulings(grey: np.ndarray, scale: float) -> list[Edge]:
+    """The page's ruled lines as pdfplumber's edges (``scale``: points a pixel)."""
+    ink = _ink(grey)
+    edges: list[Edge] = []
+    for x, y, width, height in _strokes(ink, horizontal=True):
+        middle = (y + height / 2) * scale
+        edges.append(Edge(orientation="h", x0=x * scale, x1=(x + width) * scale, top=middle, bottom=middle))
+    for x, y, width, height in _strokes(ink, horizontal=False):
+        middle = (x + width / 2) * scale
+        edges.append(Edge(orientation="v", x0=middle, x1=middle, top=y * scale, bottom=(y + height) * scale))
+    return edges
+
+
+def read_lines(grey: np.ndarray) -> list[OcrLine]:
+    """What the engine reads of a picture: its lines, each character with a box."""
+    import cv2
+
+    result, _ = _run_engine(cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR), return_word_box=True)
+    lines: list[OcrLine] = []
+    for item in result or []:
+        _, text, score, *rest = item
+        word_boxes, words = (rest[0], rest[1]) if len(rest) >= 2 else ([], [])
+        boxes: list[tuple[float, float, float, float]] = []
+        for word, quad in zip(words, word_boxes, strict=False):
+            xs, ys = [p[0] for p in quad], [p[1] for p in quad]
+            left, right, top, bottom = min(xs), max(xs), min(ys), max(ys)
+            step = (right - left) / max(len(word), 1)
+            boxes += [(left + i * step, top, left + (i + 1) * step, bottom) for i in range(len(word))]
+        text = "".join(words) if boxes else text.replace(" ", "")
+        if not boxes:  # no character boxes: the line's box shared evenly
+            xs, ys = [p[0] for p in item[0]], [p[1] for p in item[0]]
+            step = (max(xs) - min(xs)) / max(len(text), 1)
+            boxes = [(min(xs) + i * step, min(ys), min(xs) + (i + 1) * step, max(ys)) for i in range(len(text))]
+        lines.append(OcrLine(text=text, score=float(score), boxes=boxes))
+    return lines
+
+
+def ocr_chars(lines: list[OcrLine], scale: float) -> list[Char]:
+    """The lines' characters as pdfplumber's (``scale``: points a pixel), each with its line's score, in reading
+    order (top to bottom, then left to right, as the engine returns lines). A line's box fits its glyphs (digits
+    are shorter than Chinese characters), so every line is given the page's usual size, unless it is set larger
+    (``DEFAULT_OCR_TITLE_RATIO``: a title), as the layout code compares sizes to tell titles from cells."""
+    heights = [max(b - t for _, t, _, b in line["boxes"]) for line in lines if line["boxes"]]
+    usual = float(np.median(heights)) if heights else 0.0
+    chars: list[Char] = []
+    for line, height in zip((line for line in lines if line["boxes"]), heights, strict=True):
+        size = (height if height > usual * DEFAULT_OCR_TITLE_RATIO else usual) * scale * DEFAULT_CHAR_SIZE
+        for text, (x0, top, x1, bottom) in zip(line["text"], line["boxes"], strict=True):
+            if not text.strip():
+                continue
+            char: dict[str, Any] = {
+                "text": text,
+                "x0": x0 * scale,
+                "x1": x1 * scale,
+                "top": top * scale,
+                "bottom": bottom * scale,
+                "size": size,
+                "upright": True,
+                "doctop": top * scale,
+                "fontname": "OCR",
+                "confidence": line["score"],
+            }
+            chars.append(char)  # type: ignore[arg-type]
+    return chars
+
+
+def _extent(line: OcrLine) -> tuple[float, float, float, float]:
+    boxes = line["boxes"]
+    return min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)
+
+
+def reading_text(lines: list[OcrLine], rows: list[float] | None = None) -> str:
+    """The lines' plain text as a typesetter's content order gives it: a line printed right under another, across
+    the same columns, continues it (a wrapped cell or label: ``财政专户拨`` over ``款``), so it follows it directly;
+    blocks come row by row (``rows``: the tops of the horizontal rulings, in pixels, each starting a row), left to
+    right within a row. Finding the table reads labels, 部门名称 and the 合计 row from this text
+    (``extract.locate``)."""
+    rulings = sorted(rows or [])
+    blocks: list[list[tuple[float, float, float, float, str]]] = []
+    for line in sorted((line for line in lines if line["boxes"]), key=lambda line: _extent(line)[1]):
+        x0, top, x1, bottom = _extent(line)
+        for block in blocks:
+            left, _, right, last_bottom, _ = block[-1]
+            overlap = min(x1, right) - max(x0, left)
+            near = -0.2 * (bottom - top) <= top - last_bottom < bottom - top
+            ruled = bisect_right(rulings, last_bottom) != bisect_right(rulings, top)  # a ruling between: a new cell
+            if overlap > 0.5 * min(x1 - x0, right - left) and near and not ruled:
+                block.append((x0, top, x1, bottom, line["text"]))
+                break
+        else:
+            blocks.append([(x0, top, x1, bottom, line["text"])])
+
+    def row_of(block: list[tuple[float, float, float, float, str]]) -> tuple[int, float]:
+        """Its row (rulings above its middle), and above the first ruling (the title block) its top."""
+        _, top, _, bottom, _ = block[0]
+        row = bisect_right(rulings, (top + bottom) / 2)
+        return (row, top if row == 0 else 0.0)
+
+    blocks.sort(key=lambda block: (*row_of(block), block[0][0]))
+    return "\n".join("\n".join(text for *_, text in block) for block in blocks)
+
+
+class ScannedPage:
+    """A scanned page as the layout code reads a pdfplumber page: ``chars``, ``edges``, ``extract_words``."""
+
+    def __init__(
+        self,
+        chars: list[Char],
+        edges: list[Edge],
+        width: float,
+        height: float,
+        angle: float,
+        text: str = "",
+        unread: list[tuple[float, float, float, float]] | None = None,
+    ) -> None:
+        self.chars, self.edges, self.width, self.height, self.angle = chars, edges, width, height, angle
+        self.text = text  # its plain text in reading order (``reading_text``)
+        self.unread = unread or []  # boxes (x0, top, x1, bottom in points) of ink OCR could not read
+
+    def extract_words(self, **options: Any) -> list[dict[str, Any]]:
+        return extract_words(self.chars, **options)  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        return None
+
+
+def read_scanned_page(page: pdfium.PdfPage, dpi: float = DEFAULT_OCR_DPI) -> ScannedPage:
+    """OCR one scanned page whole: straightened, its rulings and its characters in PDF points."""
+    width, height = page.get_size()
+    grey = render(page, dpi)
+    angle = skew_angle(grey)
+    grey = straighten(grey, angle)
+    scale = 72 / dpi
+    lines, edges = read_lines(grey), rulings(grey, scale)
+    found, unread = reread(grey, unread_ink(grey, lines))
+    lines += found
+    rows = [e["top"] / scale for e in edges if e["orientation"] == "h"]
+    page_text = reading_text(lines, rows)
+    missed = [(x * scale, y * scale, (x + w) * scale, (y + h) * scale) for x, y, w, h in unread]
+    return ScannedPage(ocr_chars(lines, scale), edges, width, height, angle, page_text, missed)
+
+
+def probe_text(page: pdfium.PdfPage, dpi: float = DEFAULT_OCR_DPI) -> str:
+    """The text of the page's top band (``DEFAULT_PROBE_BAND``), read at ``DEFAULT_PROBE_SCALE`` of ``dpi``: enough
+    to see the table's title, its 部门名称 line and its column labels, or another table's title."""
+    grey = render(page, dpi * DEFAULT_PROBE_SCALE)
+    band = grey[: max(int(grey.shape[0] * DEFAULT_PROBE_BAND), 1)]
+    band = straighten(band, skew_angle(band))
+    rows = [e["top"] for e in rulings(band, 1.0) if e["orientation"] == "h"]
+    return reading_text(read_lines(band), rows)
+
+
+class ScannedBook:
+    """The scanned pages of one book (``image_only``): each probed once, and read whole once when the reader asks
+    for it (``page``). ``texts`` gives every page's plain text with the scanned pages' filled in: a page whose
+    probe shows the table (``page_kind`` title or header) is read whole, the others give their band's text."""
+
+    def __init__(self, data: bytes) -> None:
+        self._pdf = pdfium.PdfDocument(data)
+        self.indexes = {i for i in range(len(self._pdf)) if image_only(self._pdf[i])}
+        self._pages: dict[int, ScannedPage] = {}
+
+    def __contains__(self, index: int) -> bool:
+        return index in self.indexes
+
+    def texts(self, texts: list[str]) -> list[str]:
+        from .locate import page_kind
+
+        filled = list(texts)
+        for index in sorted(self.indexes):
+            if texts[index].strip():
+                continue
+            band = probe_text(self._pdf[index])
+            filled[index] = self.page(index).text if page_kind(band) in ("title", "header") else band
+        return filled
+
+    def page(self, index: int) -> ScannedPage:
+        if index not in self._pages:
+            self._pages[index] = read_scanned_page(self._pdf[index])
+        return self._pages[index]
+
+    @property
+    def described(self) -> str:
+        """``its 3 scanned pages``, as messages name them."""
+        count = len(self.indexes)
+        return f"its {count} scanned page{'s' if count > 1 else ''}"
+
+    @property
+    def read(self) -> list[int]:
+        """The pages read whole (0-based)."""
+        return sorted(self._pages)
+
+    def close(self) -> None:
+        self._pdf.close()
