@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -132,6 +133,18 @@ def test_no_annual_target_differs_from_the_printed_one_without_a_flag(built) -> 
     assert misread == {("广州市荔湾区多宝街道退役军人服务站", 1, 4, "3", "31"): "295%"}, misread
     assert all(read[key][1] for key in misread)
     assert not any(row[-1] for row in indicators[2024]), "a text page's target flagged"
+
+
+def test_the_analysts_query_for_uncertain_values_finds_it(built) -> None:
+    """docs/analysts.md's query for the uncertain values of a year (2025, the scanned book's here)."""
+    _, warehouse = built
+    analysts = (REPO / "docs" / "analysts.md").read_text(encoding="utf-8")
+    query = re.search(r"\*\*Scanned books\.\*\*.*?```sql\n(.*?)```", analysts, flags=re.S)
+    assert query is not None
+    rows = warehouse.execute(query.group(1)).fetchall()
+    assert [row[:4] for row in rows] == [
+        ("广州市荔湾区人民政府多宝街道办事处", "军人服务业务经费", "服务对象对退役站拥军优属工作的满意度", "295%")
+    ], rows
 
 
 def test_each_raw_row_says_where_its_text_came_from(built) -> None:
