@@ -13,6 +13,7 @@ from .formats import FORMATS, Detection, FileDetection, detect_file, page_texts,
 from .formats import packed as packed_format
 from .formats.card import label_of
 from .model import ExtractionError, FormatDocument
+from .scanned import scanned_texts
 
 PICTURES = {module.NAME: module.PICTURE for module in FORMATS}
 
@@ -33,6 +34,8 @@ def explain(path: Path) -> list[str]:
     try:
         data = path.read_bytes()
         texts = page_texts(data)
+        if not all(text.strip() for text in texts):  # scanned pages: detected on what OCR reads of them
+            texts = scanned_texts(data, texts)
     except Exception as error:  # not a PDF, damaged: the reason is the answer
         return [f"{path.name}: cannot be opened as a PDF ({type(error).__name__}: {str(error)[:80]})"]
     found = detect_file(texts)

@@ -407,3 +407,13 @@ class ScannedBook:
 
     def close(self) -> None:
         self._pdf.close()
+
+
+def scanned_texts(data: bytes, texts: list[str]) -> list[str]:
+    """Every page's plain text, a scanned page's as OCR reads it (``ScannedBook.texts``): what finding the table
+    reads, for a caller that reads no table (``--explain`` shows what was detected on which page)."""
+    book = ScannedBook(data)
+    try:
+        return book.texts(texts)
+    finally:
+        book.close()
