@@ -328,7 +328,7 @@ def _guarded(read: Callable[[], T]) -> T:
 
 
 def _read_packed(
-    data: bytes, plans: list[TablePlan], page_count: int, texts: list[str], scanned: ScannedBook | None
+    data: bytes, plans: list[TablePlan], page_count: int, texts: list[str], scanned: ScannedBook | None = None
 ) -> list[TableResult]:
     """The packed (Guangzhou) tables of the plans: a table that cannot be read is its ExtractionError."""
     results: list[TableResult] = []
