@@ -400,11 +400,6 @@ class ScannedBook:
         count = len(self.indexes)
         return f"its {count} scanned page{'s' if count > 1 else ''}"
 
-    @property
-    def read(self) -> list[int]:
-        """The pages read whole (0-based)."""
-        return sorted(self._pages)
-
     def close(self) -> None:
         self._pdf.close()
 
