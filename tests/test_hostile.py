@@ -20,7 +20,16 @@ from pathlib import Path
 
 import pytest
 
-from extract.limits import Limits, close_workers, format_size, parse_size, read_under_limits, reusable, warm
+from extract.limits import (
+    WORKER_START_TIMEOUT,
+    Limits,
+    close_workers,
+    format_size,
+    parse_size,
+    read_under_limits,
+    reusable,
+    warm,
+)
 from tests.fixtures.hostile import BOMB_BYTES, HOSTILE_FILES
 from tests.helpers import REPO, SAMPLE_PDF
 
@@ -223,13 +232,22 @@ def _workers() -> list[int]:
     return pids
 
 
+def _started_workers() -> list[int]:
+    """``_workers`` once a just-spawned worker shows its command line: Popen returns when the exec has closed its
+    pipe, and the kernel sets the new command line a moment later (CI found one empty in that gap)."""
+    deadline = time.monotonic() + WORKER_START_TIMEOUT
+    while not (pids := _workers()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return pids
+
+
 def test_a_worker_killed_while_idle_is_replaced_without_blaming_the_next_file() -> None:
     limits = Limits(file_timeout=FILE_TIMEOUT, file_memory=FILE_MEMORY)
     # Start from no idle worker: one an earlier test left in the pool may have ended already (a zombie until the
     # pool uses it shows no command line), and then warm() would start none to kill.
     close_workers()
     warm(limits, 1)
-    killed = _workers()
+    killed = _started_workers()
     assert killed
     for pid in killed:
         os.kill(pid, signal.SIGKILL)
