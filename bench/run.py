@@ -17,6 +17,10 @@
 (n) (a) and (b) on ``--subset`` books whose fonts are not embedded: pdfminer, not pdfium, reads their every
     page's text (issue 21; docs/architecture.md "One answer on every machine"), at about half the cost of laying
     the page out: the price of one answer on every machine; never slower than the naive way  target (b) >= 1
+(o) scanned books (issue 23, bench/ocr.py): the sample scanned, every page, read by OCR: table pages a minute on
+    2 cores (target >= 5), its time ÷ the text sample's (cost), seconds a scanned page that is not the table costs
+    (a whole book's 20 other pages; target < 1 s), character errors against the text (names <= 1 %, goals and
+    indicators <= 2 %), and one build of both books publishing the same figures (the issue's "done when")
 
 (f) and (h) replicate the sample book's raw seeds (bench/replicate.py) to ``--books`` and ``--big-books`` books;
 (g) builds warehouses of ``--books`` and of 10 books from the PDF corpus, then times a nightly that adds the
@@ -45,6 +49,7 @@ from pathlib import Path
 import pdfplumber
 
 from bench.corpus import big_table_book, make_corpus
+from bench.ocr import ocr_figures
 from bench.replicate import replicate, sample_seeds
 from extract.cache import Cache, content_hash
 from extract.document import read_document
@@ -241,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
     parser.add_argument("--books", type=int, default=100, help="books in the corpus (default 100)")
     parser.add_argument("--subset", type=int, default=10, help="books timed for (a) and (b) (default 10)")
-    parser.add_argument("--measure", default="a,b,c,d,e,m,n", help="which figures to measure")
+    parser.add_argument("--measure", default="a,b,c,d,e,m,n,o", help="which figures to measure")
     parser.add_argument("--big-books", type=int, default=10_000, help="replicated books for (h) (default 10000)")
     args = parser.parse_args(argv)
     measures = set(args.measure.split(","))
@@ -327,6 +332,24 @@ def main(argv: list[str] | None = None) -> int:
         value = f"{mib:.0f} MiB" + (f" (refused: {refused})" if refused else "")
         met = mib < 500 and not refused
         rows.append((f"(m) one worker, 500-page table ({seconds:.0f} s)", value, "< 500 MiB", met))
+
+    if "o" in measures:
+        ocr = ocr_figures(seed, REPO / "bench" / "corpus" / "scanned", _build)
+        pages, seconds = ocr["table_pages"], ocr["scanned_seconds"]
+        rate = pages / seconds * 60
+        rows.append((f"(o) OCR'd table pages a minute ({pages} in {seconds:.0f} s)", f"{rate:.1f}", ">= 5", rate >= 5))
+        cost = f"{seconds / ocr['text_seconds']:.0f} ({seconds:.0f} s ÷ {ocr['text_seconds']:.1f} s)"
+        rows.append(("(o) scanned sample ÷ text sample", cost, "(cost)", True))
+        other = ocr["other_page_seconds"]
+        name = f"(o) a scanned page that is not the table ({ocr['other_pages']} pages of a whole book)"
+        rows.append((name, f"{other:.2f} s", "< 1 s", other < 1))
+        errors = (ocr["name_errors"], ocr["goal_errors"], ocr["indicator_errors"])
+        met = errors[0] <= 0.01 and max(errors[1:]) <= 0.02
+        rates = "names {:.2%}, goals {:.2%}, indicators {:.2%}".format(*errors)
+        rows.append(("(o) character errors against the text (NFKC)", rates, "<= 1 %, 2 %, 2 %", met))
+        agree = ocr["same_figures"] and ocr["ocr_marked"]
+        name = "(o) one build of the sample and its scan: same units, projects, amounts; the scan marked ocr"
+        rows.append((name, "yes" if agree else "no", "yes", agree))
 
     print(f"\njixiao benchmark, {date.today()}, {args.books} books, {args.subset} timed for (a)/(b)")
     print("| figure | measured | target | met |\n| --- | --- | --- | --- |")

@@ -1,0 +1,137 @@
+"""Bench (o), scanned books (issue 23): what OCR costs and what it gets right, on the sample scanned.
+
+The sample is typeset with the embedded font (so its picture is the same on every machine) and scanned by
+synth/scan.py, every page; a whole book around it (contents, section page, other dense tables) is scanned too.
+Each is read as a build reads it (``read_under_limits``: a spawned worker under the default limits), after a
+warm-up that loads the engine, so the text sample and the scans pay the same start. Then one nightly builds a folder
+holding the text sample and its scan (the scan under another year in manifest.csv, so both are current) and the
+warehouse is asked whether both books publish the same figures: the issue's "done when".
+"""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+import time
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypedDict
+
+import duckdb
+
+from extract.limits import DEFAULT_LIMITS, read_under_limits
+from extract.model import TEXT_OCR, TEXT_PDF
+from synth.budget_book import Layout, embedded_font, render_book
+from synth.scan import scan_book
+
+OTHER_PAGES = 20  # dense pages of other tables in the whole book, half before the table and half after
+SCANNED_YEAR = 2025  # the scan's year in the folder's manifest.csv (the text sample is 2024)
+# The figures both books publish, compared exactly (names by NFKC: OCR reads （ where the PDF prints the ASCII "(").
+FIGURES_SQL = """
+select unit_name, project_seq, project_name, total_amount, fiscal_appropriation, special_account_funds, other_funds
+from marts.fct_project_budget where fiscal_year = ? order by unit_seq, project_seq
+"""
+
+
+class OcrFigures(TypedDict):
+    text_seconds: float  # the text sample read
+    scanned_seconds: float  # its scan read (every page an image)
+    table_pages: int  # the table's pages in the sample
+    other_page_seconds: float  # a scanned page of the whole book that is not the table, each
+    other_pages: int
+    name_errors: float  # character error rates against the text sample, after NFKC
+    goal_errors: float
+    indicator_errors: float
+    same_figures: bool  # the warehouse publishes the same units, projects and amounts for both books
+    ocr_marked: bool  # and says which one OCR read
+
+
+def _books(seed: dict, folder: Path) -> tuple[Path, Path, Path]:
+    """The text sample, its scan and a whole book's scan (kept in ``folder`` between runs)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    layout = Layout(font=embedded_font())
+    text, whole = folder / "sample_text.pdf", folder / "whole_text.pdf"
+    if not text.exists():
+        render_book(seed, text, layout)
+    if not whole.exists():
+        render_book(seed, whole, layout, whole_book=True, other_pages=OTHER_PAGES)
+    scanned, whole_scanned = folder / "sample_scanned.pdf", folder / "whole_scanned.pdf"
+    for source, target in ((text, scanned), (whole, whole_scanned)):
+        if not target.exists():
+            scan_book(source, target)
+    return text, scanned, whole_scanned
+
+
+def _read(path: Path) -> tuple[float, dict]:
+    start = time.perf_counter()
+    entry = read_under_limits(path, DEFAULT_LIMITS)
+    return time.perf_counter() - start, entry
+
+
+def _document(entry: dict, path: Path) -> dict:
+    tables = [table["document"] for table in entry.get("tables", []) if "document" in table]
+    if len(tables) != 1:
+        raise SystemExit(f"bench (o): {path.name} was not read: {entry}")
+    return tables[0]
+
+
+def error_rate(pairs: list[tuple[str, str]]) -> float:
+    """Characters to insert, delete or replace to make each read text the printed one, as a share of the printed
+    characters (NFKC on both: a full-width colon is the same character to an analyst)."""
+    errors = printed = 0
+    for truth, read in pairs:
+        truth, read = unicodedata.normalize("NFKC", truth), unicodedata.normalize("NFKC", read)
+        matcher = difflib.SequenceMatcher(None, truth, read, autojunk=False)
+        errors += sum(max(i2 - i1, j2 - j1) for op, i1, i2, j1, j2 in matcher.get_opcodes() if op != "equal")
+        printed += len(truth)
+    return errors / max(printed, 1)
+
+
+def _warehouse_agrees(warehouse: Path, text_year: int) -> tuple[bool, bool]:
+    """Both books' figures in one warehouse: the same units, projects and amounts; the scan marked OCR'd."""
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        text, scanned = (connection.execute(FIGURES_SQL, [year]).fetchall() for year in (text_year, SCANNED_YEAR))
+        sources = dict(connection.execute("select fiscal_year, text_source from marts.dim_document").fetchall())
+
+    def normal(rows: list[tuple]) -> list[tuple]:
+        return [tuple(unicodedata.normalize("NFKC", v) if isinstance(v, str) else v for v in row) for row in rows]
+
+    same = bool(text) and normal(text) == normal(scanned)
+    return same, sources == {text_year: TEXT_PDF, SCANNED_YEAR: TEXT_OCR}
+
+
+def ocr_figures(seed: dict, folder: Path, build: Callable[[Path, Path, Path], object]) -> OcrFigures:
+    """Bench (o). ``build(pdf_dir, warehouse, cache)`` runs a nightly (bench.run's ``_build``)."""
+    text, scanned, whole_scanned = _books(seed, folder)
+    _read(text)
+    _read(scanned)  # the warm-up: the worker imports the engine and loads its models
+    text_seconds, text_entry = _read(text)
+    scanned_seconds, scanned_entry = _read(scanned)
+    whole_seconds, whole_entry = _read(whole_scanned)
+    printed, read = _document(text_entry, text), _document(scanned_entry, scanned)
+    rows = list(zip(printed["rows"], read["rows"], strict=False))
+    other_pages = _document(whole_entry, whole_scanned)["page_count"] - printed["page_count"]
+
+    night = folder / "night"
+    shutil.rmtree(night, ignore_errors=True)
+    pdf_dir = night / "pdf"
+    pdf_dir.mkdir(parents=True)
+    shutil.copy(text, pdf_dir / "sample_text.pdf")
+    shutil.copy(scanned, pdf_dir / "sample_scanned.pdf")
+    (pdf_dir / "manifest.csv").write_text(f"file,fiscal_year\nsample_scanned.pdf,{SCANNED_YEAR}\n", encoding="utf-8")
+    warehouse = night / "warehouse" / "jixiao.duckdb"
+    build(pdf_dir, warehouse, night / "cache")
+    same, marked = _warehouse_agrees(warehouse, int(seed["document"]["fiscal_year"]))
+    return OcrFigures(
+        text_seconds=text_seconds,
+        scanned_seconds=scanned_seconds,
+        table_pages=len(read["table_pages"]),
+        other_page_seconds=(whole_seconds - scanned_seconds) / max(other_pages, 1),
+        other_pages=other_pages,
+        name_errors=error_rate([(a["cells"][0], b["cells"][0]) for a, b in rows]),
+        goal_errors=error_rate([(a["cells"][5], b["cells"][5]) for a, b in rows]),
+        indicator_errors=error_rate([(a["cells"][6], b["cells"][6]) for a, b in rows]),
+        same_figures=same and len(printed["rows"]) == len(read["rows"]),
+        ocr_marked=marked,
+    )
