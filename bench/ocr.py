@@ -30,7 +30,7 @@ SCANNED_YEAR = 2025  # the scan's year in the folder's manifest.csv (the text sa
 # The figures both books publish, compared exactly (names by NFKC: OCR reads （ where the PDF prints the ASCII "(").
 FIGURES_SQL = """
 select unit_name, project_seq, project_name, total_amount, fiscal_appropriation, special_account_funds, other_funds
-from marts.fct_project_budget where fiscal_year = ? order by unit_seq, project_seq
+from marts.fct_project_budget where fiscal_year = ? order by unit_name, project_seq
 """
 
 
