@@ -10,20 +10,24 @@ warehouse is asked whether both books publish the same figures: the issue's "don
 
 from __future__ import annotations
 
-import difflib
 import shutil
 import time
 import unicodedata
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import TypedDict
 
 import duckdb
+import pypdfium2 as pdfium
 
 from extract.limits import DEFAULT_LIMITS, read_under_limits
+from extract.locate import page_kind
 from extract.model import TEXT_OCR, TEXT_PDF
+from extract.scanned import PROBE_READS_WHOLE, probe_text
 from synth.budget_book import Layout, embedded_font, render_book
 from synth.scan import scan_book
+from tests.helpers import character_error_rate
 
 OTHER_PAGES = 20  # dense pages of other tables in the whole book, half before the table and half after
 SCANNED_YEAR = 2025  # the scan's year in the folder's manifest.csv (the text sample is 2024)
@@ -38,8 +42,10 @@ class OcrFigures(TypedDict):
     text_seconds: float  # the text sample read
     scanned_seconds: float  # its scan read (every page an image)
     table_pages: int  # the table's pages in the sample
-    other_page_seconds: float  # a scanned page of the whole book that is not the table, each
-    other_pages: int
+    probe_seconds: float  # deciding that a scanned page is not the table (its probe), each
+    probed_pages: int  # the whole book's pages that are not the table's
+    whole_seconds: float  # the whole book read, scanned
+    whole_pages: int
     name_errors: float  # character error rates against the text sample, after NFKC
     goal_errors: float
     indicator_errors: float
@@ -76,16 +82,22 @@ def _document(entry: dict, path: Path) -> dict:
     return tables[0]
 
 
-def error_rate(pairs: list[tuple[str, str]]) -> float:
-    """Characters to insert, delete or replace to make each read text the printed one, as a share of the printed
-    characters (NFKC on both: a full-width colon is the same character to an analyst)."""
-    errors = printed = 0
-    for truth, read in pairs:
-        truth, read = unicodedata.normalize("NFKC", truth), unicodedata.normalize("NFKC", read)
-        matcher = difflib.SequenceMatcher(None, truth, read, autojunk=False)
-        errors += sum(max(i2 - i1, j2 - j1) for op, i1, i2, j1, j2 in matcher.get_opcodes() if op != "equal")
-        printed += len(truth)
-    return errors / max(printed, 1)
+def probe_cost(path: Path, table_pages: list[int]) -> tuple[float, int]:
+    """The probe (``extract.scanned.probe_text``, in this process, the engine loaded) on each page of a scanned
+    book outside its table: mean seconds a page, pages. A page it would read whole is an error of the figure."""
+    seconds, pages = 0.0, 0
+    with closing(pdfium.PdfDocument(path)) as pdf:
+        probe_text(pdf[table_pages[0] - 1])  # the warm-up: the engine loads its models
+        for index in range(len(pdf)):
+            if index + 1 in table_pages:
+                continue
+            start = time.perf_counter()
+            kind = page_kind(probe_text(pdf[index]))
+            seconds += time.perf_counter() - start
+            pages += 1
+            if kind in PROBE_READS_WHOLE:
+                raise SystemExit(f"bench (o): {path.name} page {index + 1} is not the table, its probe says {kind}")
+    return seconds / max(pages, 1), pages
 
 
 def _warehouse_agrees(warehouse: Path, text_year: int) -> tuple[bool, bool]:
@@ -111,7 +123,8 @@ def ocr_figures(seed: dict, folder: Path, build: Callable[[Path, Path, Path], ob
     whole_seconds, whole_entry = _read(whole_scanned)
     printed, read = _document(text_entry, text), _document(scanned_entry, scanned)
     rows = list(zip(printed["rows"], read["rows"], strict=False))
-    other_pages = _document(whole_entry, whole_scanned)["page_count"] - printed["page_count"]
+    whole = _document(whole_entry, whole_scanned)
+    probe_seconds, probed_pages = probe_cost(whole_scanned, whole["table_pages"])
 
     night = folder / "night"
     shutil.rmtree(night, ignore_errors=True)
@@ -127,11 +140,13 @@ def ocr_figures(seed: dict, folder: Path, build: Callable[[Path, Path, Path], ob
         text_seconds=text_seconds,
         scanned_seconds=scanned_seconds,
         table_pages=len(read["table_pages"]),
-        other_page_seconds=(whole_seconds - scanned_seconds) / max(other_pages, 1),
-        other_pages=other_pages,
-        name_errors=error_rate([(a["cells"][0], b["cells"][0]) for a, b in rows]),
-        goal_errors=error_rate([(a["cells"][5], b["cells"][5]) for a, b in rows]),
-        indicator_errors=error_rate([(a["cells"][6], b["cells"][6]) for a, b in rows]),
+        probe_seconds=probe_seconds,
+        probed_pages=probed_pages,
+        whole_seconds=whole_seconds,
+        whole_pages=whole["page_count"],
+        name_errors=character_error_rate([(a["cells"][0], b["cells"][0]) for a, b in rows]),
+        goal_errors=character_error_rate([(a["cells"][5], b["cells"][5]) for a, b in rows]),
+        indicator_errors=character_error_rate([(a["cells"][6], b["cells"][6]) for a, b in rows]),
         same_figures=same and len(printed["rows"]) == len(read["rows"]),
         ocr_marked=marked,
     )

@@ -14,6 +14,8 @@ between or after such pages are read when the reader asks for them (``ScannedBoo
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import Any, TypedDict
 
@@ -27,6 +29,7 @@ from .pdfobjects import Char, Edge
 DEFAULT_OCR_DPI = 200  # what offices scan at; the engine reads 9-point text well from it
 DEFAULT_PROBE_BAND = 0.3  # the top part of a page read to decide whether the page may hold the table
 DEFAULT_PROBE_SCALE = 0.6  # the probe reads the band at this fraction of DEFAULT_OCR_DPI
+PROBE_MAX_SIDE = 2000  # pixels: the probe's band is detected at its own size up to this (``_detection_as_is``)
 DEFAULT_MAX_SKEW = 3.0  # degrees: a page turned more than this is read as it lies
 DEFAULT_SKEW_STEP = 0.1  # degrees between the turns tried
 DEFAULT_SKEW_WIDTH = 1000  # pixels: the skew is measured on a copy this wide
@@ -38,6 +41,9 @@ DEFAULT_CHAR_SIZE = 0.8  # a character's font size as a share of its OCR line bo
 # OCR boxes of one font size differ by up to a third (digits, brackets, noise): a line is set larger (a title)
 # only when its box is this much taller than the page's usual one.
 DEFAULT_OCR_TITLE_RATIO = 1.45
+# What a probe must show for its page to be read whole (``locate.page_kind``): the title above the column labels, or
+# the labels alone (a continuation page). A title alone (a contents or section page) is not read whole.
+PROBE_READS_WHOLE = ("title", "header")
 
 
 class OcrLine(TypedDict):
@@ -71,6 +77,22 @@ def _run_engine(image: np.ndarray, **options: Any) -> Any:
         if "alloc" in messages:
             raise MemoryError from None
         raise
+
+
+@contextmanager
+def _detection_as_is() -> Iterator[None]:
+    """The engine's text detector on pictures at their own size (up to ``PROBE_MAX_SIDE``). By default it scales a
+    picture up until its short side is 736 pixels (its config's ``Det.limit_type: min``): a probe's band, 300 pixels
+    high, became 3,500 wide and detection cost three times as much for the same lines (measured on a scanned whole
+    book: a page that is not the table cost 0.2 to 1.1 s instead of 1.3 to 2.1 s, each page's kind the same). The
+    detector reads both settings at each call (rapidocr-onnxruntime 1.4.4, pinned)."""
+    detector = _engine().text_det
+    saved = detector.limit_type, detector.limit_side_len
+    detector.limit_type, detector.limit_side_len = "max", PROBE_MAX_SIDE
+    try:
+        yield
+    finally:
+        detector.limit_type, detector.limit_side_len = saved
 
 
 def image_only(page: pdfium.PdfPage) -> bool:
@@ -152,6 +174,19 @@ def _recognized(crop: np.ndarray) -> tuple[str, float]:
     return str(text).strip(), float(score)
 
 
+def _inside(line: OcrLine, left: int, top: int, box: tuple[int, int, int, int]) -> OcrLine:
+    """A line read from a crop whose corner is at ``left``, ``top``, in page pixels, keeping only the characters
+    centred in ``box`` (x, y, width, height): the crop's margin takes in the edge of glyphs already read, which the
+    engine reads again (``值：`` for the ``≧`` after ``实施周期指标值：``, seen on the scanned sample)."""
+    x, y, width, height = box
+    kept = [
+        (character, (b[0] + left, b[1] + top, b[2] + left, b[3] + top))
+        for character, b in zip(line["text"], line["boxes"], strict=False)
+        if x <= (b[0] + b[2]) / 2 + left <= x + width and y <= (b[1] + b[3]) / 2 + top <= y + height
+    ]
+    return OcrLine(text="".join(c for c, _ in kept), score=line["score"], boxes=[b for _, b in kept])
+
+
 def reread(
     grey: np.ndarray, boxes: list[tuple[int, int, int, int]]
 ) -> tuple[list[OcrLine], list[tuple[int, int, int, int]]]:
@@ -163,10 +198,9 @@ def reread(
     for x, y, width, height in boxes:
         left, top = max(x - DEFAULT_REREAD_MARGIN, 0), max(y - DEFAULT_REREAD_MARGIN, 0)
         crop = grey[top : y + height + DEFAULT_REREAD_MARGIN, left : x + width + DEFAULT_REREAD_MARGIN]
-        found = [line for line in read_lines(crop) if line["text"].strip()]
-        for line in found:
-            boxes_on_page = [(b[0] + left, b[1] + top, b[2] + left, b[3] + top) for b in line["boxes"]]
-            lines.append(OcrLine(text=line["text"], score=line["score"], boxes=boxes_on_page))
+        found = [_inside(line, left, top, (x, y, width, height)) for line in read_lines(crop)]
+        found = [line for line in found if line["text"].strip()]
+        lines += found
         if found:
             continue
         margin = DEFAULT_INK_MARGIN
@@ -177,7 +211,7 @@ def reread(
             unread.append((x, y, width, height))
             continue
         step = width / len(text)
-        boxes_on_page = [(x + i * step, y, x + (i + 1) * step, y + height) for i in range(len(text))]
+        boxes_on_page = [(x + i * step, float(y), x + (i + 1) * step, float(y + height)) for i in range(len(text))]
         lines.append(OcrLine(text=text, score=score, boxes=boxes_on_page))
     return lines, unread
 
@@ -365,13 +399,14 @@ def probe_text(page: pdfium.PdfPage, dpi: float = DEFAULT_OCR_DPI) -> str:
     band = grey[: max(int(grey.shape[0] * DEFAULT_PROBE_BAND), 1)]
     band = straighten(band, skew_angle(band))
     rows = [e["top"] for e in rulings(band, 1.0) if e["orientation"] == "h"]
-    return reading_text(read_lines(band), rows)
+    with _detection_as_is():
+        return reading_text(read_lines(band), rows)
 
 
 class ScannedBook:
     """The scanned pages of one book (``image_only``): each probed once, and read whole once when the reader asks
     for it (``page``). ``texts`` gives every page's plain text with the scanned pages' filled in: a page whose
-    probe shows the table (``page_kind`` title or header) is read whole, the others give their band's text. A page
+    probe may show the table (``PROBE_READS_WHOLE``) is read whole, the others give their band's text. A page
     after one showing the table is read whole without a probe: a table runs on, and a probe costs a quarter of a
     whole read (it saves 7 of the scanned sample's 8 probes; a page after a table's end is read whole in vain)."""
 
@@ -390,11 +425,11 @@ class ScannedBook:
         previous = "plain"
         for index, text in enumerate(texts):
             if index in self.indexes and not text.strip():
-                if previous in ("title", "header"):  # the table most likely goes on: its probe would be wasted
+                if previous in PROBE_READS_WHOLE:  # the table most likely goes on: its probe would be wasted
                     filled[index] = self.page(index).text
                 else:
                     band = probe_text(self._pdf[index])
-                    filled[index] = self.page(index).text if page_kind(band) in ("title", "header") else band
+                    filled[index] = self.page(index).text if page_kind(band) in PROBE_READS_WHOLE else band
             previous = page_kind(filled[index])
         return filled
 

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
@@ -151,3 +152,19 @@ def with_fonts(fonts: list[Path], command: list[str]) -> list[str]:
     script = _HIDE_FONTS.replace("FOLDERS", " ".join(FONT_FOLDERS)).replace("KEPT", " ".join(map(str, fonts)))
     user = [] if os.geteuid() == 0 else ["--map-root-user"]
     return ["unshare", "--mount", *user, "sh", "-c", script, "with_fonts", *command]
+
+
+def character_error_rate(pairs: list[tuple[str, str]]) -> float:
+    """Characters to insert, delete or replace to make each read text its printed one (Levenshtein), as a share of
+    the printed characters; NFKC on both, as a full-width colon is the same character to an analyst."""
+    errors = printed = 0
+    for truth, read in pairs:
+        truth, read = unicodedata.normalize("NFKC", truth), unicodedata.normalize("NFKC", read)
+        previous = list(range(len(read) + 1))
+        for i, a in enumerate(truth, start=1):
+            current = [i]
+            for j, b in enumerate(read, start=1):
+                current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b)))
+            previous = current
+        errors, printed = errors + previous[-1], printed + len(truth)
+    return errors / max(printed, 1)

@@ -23,14 +23,18 @@ import pytest
 
 from extract import scanned
 from extract.document import read_document
-from extract.model import TEXT_OCR, TEXT_PDF
+from extract.model import TEXT_OCR, TEXT_PDF, ExtractionError
+from extract.ocr_text import printed_indicators
 from synth.budget_book import Layout, embedded_font, render_book
+from synth.editions import with_totals
 from synth.scan import scan_book
-from tests.helpers import REPO, load_seed, make_build_command, raw_seeds_dir
+from tests.helpers import REPO, character_error_rate, load_seed, make_build_command, raw_seeds_dir
 
-# What OCR may get wrong in running text, as a share of the printed characters (issue 23's targets); the small
-# book's goals measured 1.8 % (“ read as ”, ； as ：).
-MAX_GOAL_ERROR_RATE = 0.025
+# What OCR may get wrong in running text, as a share of the printed characters (issue 23's target for goals), once
+# its one common confusion in prose, ； read as ：, is set aside: in a goal (unlike an indicator cell, whose grammar
+# puts it back: extract/ocr_text.py) either may be printed, and it was 1 % to 2.5 % of a scan's characters.
+MAX_GOAL_ERROR_RATE = 0.02
+SEMICOLON_READ_AS_COLON = str.maketrans("；", "：")
 
 
 def two_units(seed: dict) -> dict:
@@ -45,25 +49,17 @@ def two_units(seed: dict) -> dict:
     return small
 
 
-def edit_distance(printed: str, read: str) -> int:
-    """Characters to insert, delete or replace to make ``read`` the ``printed`` text (Levenshtein)."""
-    previous = list(range(len(read) + 1))
-    for i, a in enumerate(printed, start=1):
-        current = [i]
-        for j, b in enumerate(read, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b)))
-        previous = current
-    return previous[-1]
-
-
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory: pytest.TempPathFactory, seed: dict) -> tuple[Path, Path]:
-    """The book typeset as text (its cover's fiscal year, 2024), and its copy whose table page (page 2) is scanned
-    (2025 in the folder's manifest.csv, so both are published), in one folder."""
+    """The book typeset as text (its cover's fiscal year, 2024), its copy whose table page (page 2) alone is scanned
+    and its copy scanned whole, cover too (2025 and 2026 in the folder's manifest.csv, so all three are published),
+    in one folder."""
     folder = tmp_path_factory.mktemp("ocr") / "pdf"
     folder.mkdir()
     book = render_book(two_units(seed), folder / "text_2024.pdf", Layout(font=embedded_font()))
-    (folder / "manifest.csv").write_text("file,fiscal_year\nscanned_2025.pdf,2025\n", encoding="utf-8")
+    manifest = "file,fiscal_year\nscanned_2025.pdf,2025\nscanned_whole_2026.pdf,2026\n"
+    (folder / "manifest.csv").write_text(manifest, encoding="utf-8")
+    scan_book(book, folder / "scanned_whole_2026.pdf")
     return book, scan_book(book, folder / "scanned_2025.pdf", scanned_pages=[2])
 
 
@@ -98,21 +94,26 @@ def test_a_scanned_table_page_publishes_the_figures_of_its_text(built) -> None:
     _, warehouse = built
     documents = by_year(warehouse, "select fiscal_year, text_source, ocr_pages, total_amount from marts.dim_document")
     total = Decimal(two_units(load_seed())["document"]["grand_total"]["total"])
-    assert documents == {2024: [(TEXT_PDF, None, total)], 2025: [(TEXT_OCR, "2", total)]}
+    scans = [(TEXT_OCR, "2", total)]  # the cover scanned too: probed, found not the table, not read whole
+    assert documents == {2024: [(TEXT_PDF, None, total)], 2025: scans, 2026: scans}
     # every unit and project at its place, its name and every amount exact
     projects = by_year(
         warehouse,
         "select fiscal_year, unit_name, project_seq, project_name, total_amount, fiscal_appropriation, "
         "special_account_funds, other_funds from marts.fct_project_budget order by all",
     )
-    assert len(projects[2024]) == 3 and projects[2025] == projects[2024]
+    assert len(projects[2024]) == 3 and projects[2025] == projects[2024] == projects[2026]
     sources = by_year(warehouse, "select fiscal_year, text_source, ocr_confidence from marts.fct_project_budget")
     assert sources[2024] == [(TEXT_PDF, None)] * 3
-    assert all(source == TEXT_OCR and 0 < confidence <= 1 for source, confidence in sources[2025]), sources
-    goals = by_year(warehouse, "select fiscal_year, goal_text from marts.fct_project_budget order by project_id")
-    printed, read = ("".join(goal for (goal,) in goals[year]) for year in (2024, 2025))
-    errors = edit_distance(printed, read)
-    assert errors / len(printed) <= MAX_GOAL_ERROR_RATE, (errors, len(printed))
+    goals = by_year(
+        warehouse, "select fiscal_year, goal_text from marts.fct_project_budget order by unit_name, project_seq"
+    )
+    for year in (2025, 2026):
+        assert all(source == TEXT_OCR and 0 < confidence <= 1 for source, confidence in sources[year]), sources
+        pairs = zip(goals[2024], goals[year], strict=True)  # the same projects, checked above
+        fold = SEMICOLON_READ_AS_COLON
+        rate = character_error_rate([(printed.translate(fold), read.translate(fold)) for (printed,), (read,) in pairs])
+        assert rate <= MAX_GOAL_ERROR_RATE, (year, rate)
 
 
 def test_no_annual_target_differs_from_the_printed_one_without_a_flag(built) -> None:
@@ -127,11 +128,14 @@ def test_no_annual_target_differs_from_the_printed_one_without_a_flag(built) -> 
         "from marts.fct_performance_indicator i join marts.fct_project_budget p using (project_id) order by all",
     )
     printed = {row[:5]: row[5] for row in indicators[2024]}
-    read = {row[:5]: (row[5], row[6]) for row in indicators[2025]}
-    assert len(printed) == 12 and read.keys() == printed.keys()  # every indicator, with its codes
-    misread = {key: target for key, (target, flagged) in read.items() if target != printed[key]}
-    assert misread == {("广州市荔湾区多宝街道退役军人服务站", 1, 4, "3", "31"): "295%"}, misread
-    assert all(read[key][1] for key in misread)
+    assert len(printed) == 12
+    for year in (2025, 2026):  # the whole scan's table page has other specks: OCR may misread other signs
+        read = {row[:5]: (row[5], row[6]) for row in indicators[year]}
+        assert read.keys() == printed.keys()  # every indicator, with its codes
+        misread = {key: target for key, (target, flagged) in read.items() if target != printed[key]}
+        assert all(read[key][1] for key in misread), (year, misread)
+        if year == 2025:
+            assert misread == {("广州市荔湾区多宝街道退役军人服务站", 1, 4, "3", "31"): "295%"}, misread
     assert not any(row[-1] for row in indicators[2024]), "a text page's target flagged"
 
 
@@ -150,10 +154,11 @@ def test_the_analysts_query_for_uncertain_values_finds_it(built) -> None:
 def test_each_raw_row_says_where_its_text_came_from(built) -> None:
     seeds, _ = built
     documents = {row["source_file"]: row for row in seeds["raw_documents"]}
-    assert [(d["text_source"], d["ocr_pages"]) for _, d in sorted(documents.items())] == [("ocr", "2"), ("pdf", "")]
-    scanned_id = documents["scanned_2025.pdf"]["document_id"]
+    sources = [(d["text_source"], d["ocr_pages"]) for _, d in sorted(documents.items())]
+    assert sources == [("ocr", "2"), ("ocr", "2"), ("pdf", "")]
+    scanned_ids = {documents[name]["document_id"] for name in ("scanned_2025.pdf", "scanned_whole_2026.pdf")}
     for row in seeds["raw_table_rows"]:
-        if row["document_id"] == scanned_id:
+        if row["document_id"] in scanned_ids:
             assert row["text_source"] == TEXT_OCR and 0 < float(row["ocr_confidence"]) <= 1, row
         else:
             assert (row["text_source"], row["ocr_confidence"]) == (TEXT_PDF, ""), row
@@ -164,3 +169,48 @@ def test_a_text_book_never_loads_the_engine(pdfs: tuple[Path, Path]) -> None:
     scanned._engine.cache_clear()
     read_document(pdfs[0].read_bytes())
     assert scanned._engine.cache_info().misses == 0
+
+
+def test_a_blank_scanned_leaf_inside_the_table_is_named(tmp_path: Path, seed: dict) -> None:
+    """A blank leaf bound inside a table scanned whole (the book's page 3, between its two table pages): the file is
+    refused naming that page, as its text copy is (tests/test_layouts.py), never read as the table's end."""
+    book = copy.deepcopy(seed)
+    book["units"] = book["units"][1:]  # 12 projects: two table pages
+    path = render_book(with_totals(book), tmp_path / "text.pdf", Layout(font=embedded_font()), inserted_page="blank")
+    [text] = read_document(path.read_bytes())
+    [read] = read_document(scan_book(path, tmp_path / "scanned.pdf").read_bytes())
+    assert isinstance(text, ExtractionError) and isinstance(read, ExtractionError), (text, read)
+    assert (read.page, read.code, read.reason) == (text.page, text.code, text.reason)
+    assert (read.page, read.code) == (3, "unreadable_table_page")
+
+
+PRINTED = "1、1-产出指标；11-数量指标；巡查次数；实施周期指标值:≧240次；年度指标值:≧240次。"
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        "1、1-产出指标：11-数量指标；巡查次数：实施周期指标值:≧240次：年度指标值:≧240次。",  # ； read as ：
+        "1、1.产出指标；11数量指标；巡查次数；实施周期指标值:≧240次；年度指标值:≧240次。",  # hyphens
+        "1、1-产出指标；11-数量指标；巡查次数；实施周期指标值:≧240次；年度指标值:≧240次",  # the last full stop
+    ],
+)
+def test_ocr_separators_are_put_back_as_printed(read: str) -> None:
+    assert printed_indicators(read) == PRINTED
+
+
+def test_a_missing_colon_is_put_back_and_values_stay_as_read() -> None:
+    read = "1、1-产出指标；11-数量指标；巡查次数；实施周期指标值2240次；年度指标值：2240次。"
+    assert printed_indicators(read) == read.replace("指标值2240", "指标值：2240")
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        PRINTED[:-1] + "2、1-产出指标；11-数量指标；人数；实施周期指标值:6人；年度指标值:6人。",  # a stop between two
+        "1、1-产出指标；11-数量指标；巡查次数；年度指标值:≧240次。",  # a part missing
+    ],
+)
+def test_a_cell_that_does_not_match_whole_is_kept_as_read(read: str) -> None:
+    """Never a guess across a missing mark: the gate refuses such a cell with its row."""
+    assert printed_indicators(read) == read

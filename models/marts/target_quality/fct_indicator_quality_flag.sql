@@ -241,8 +241,9 @@ project_flags as (
 ),
 
 -- a target read by OCR that may not be the printed one (issue 23): OCR reads a comparison sign (≧, ≥) as a
--- digit (≧240次 → 2240次), so a value starting with such a digit and another, or a period and an annual value that
--- differ only by their first character, may hide a sign; and any value on a row the engine was unsure of
+-- digit (≧240次 → 2240次) or as a colon (≧90% → ：90%, after 指标值：), so a value starting with such a digit and
+-- another or with a separator mark, or a period and an annual value that differ only by their first character, may
+-- hide a sign; and any value on a row the engine was unsure of
 ocr_uncertain as (
 
     select
@@ -260,8 +261,8 @@ ocr_uncertain as (
         projects.text_source = 'ocr'
         and (
             projects.ocr_confidence < {{ var('ocr_confidence_floor') }}
-            or regexp_matches(indicators.annual_target, '^[{{ var("ocr_sign_digits") }}]\d')
-            or regexp_matches(indicators.period_target, '^[{{ var("ocr_sign_digits") }}]\d')
+            or regexp_matches(indicators.annual_target, '^([{{ var("ocr_sign_digits") }}]\d|[:：;；])')
+            or regexp_matches(indicators.period_target, '^([{{ var("ocr_sign_digits") }}]\d|[:：;；])')
             or (
                 indicators.period_target != indicators.annual_target
                 and substr(indicators.period_target, 2) = substr(indicators.annual_target, 2)
