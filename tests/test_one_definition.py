@@ -1,6 +1,7 @@
 """Concepts the Python and the dbt project both name are defined once, or a test fails when the copies disagree
 (issue 24): the raw seeds' columns (written by extract/seeds.py, typed by seeds/_seeds.yml) and the amount
-columns (the gate's and the models' var), the period's amount columns, the files' statuses, the text sources."""
+columns (the gate's and the models' var), the period's amount columns, the files' statuses, the text sources, the
+quality flags (the seed's and the unit tests' fixture)."""
 
 from __future__ import annotations
 
@@ -51,3 +52,14 @@ def test_the_text_sources_are_the_ones_the_staging_models_accept() -> None:
         if column["name"] == "text_source"
     }
     assert accepted == {key: list(TEXT_SOURCES) for key in ["stg_extract__documents", "stg_extract__table_rows"]}
+
+
+def test_the_unit_tests_know_every_quality_flag() -> None:
+    """dbt's unit tests read the flag definitions from a fixture (staging's column names): the seed's flags, each."""
+
+    def codes(path: Path) -> list[str]:
+        with path.open(encoding="utf-8", newline="") as handle:
+            return [row["flag_code"] for row in csv.DictReader(handle)]
+
+    fixture = REPO / "tests" / "dbt" / "fixtures" / "quality_flag_definitions_fixture.csv"
+    assert codes(fixture) == codes(REPO / "seeds" / "reference" / "quality_flag_definitions.csv")
