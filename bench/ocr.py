@@ -31,9 +31,10 @@ from tests.helpers import character_error_rate
 
 OTHER_PAGES = 20  # dense pages of other tables in the whole book, half before the table and half after
 SCANNED_YEAR = 2025  # the scan's year in the folder's manifest.csv (the text sample is 2024)
-# The figures both books publish, compared exactly (names by NFKC: OCR reads （ where the PDF prints the ASCII "(").
+# The figures both books publish: each project at its place with its amounts, compared exactly (the unit's name by
+# NFKC: OCR reads （ where the PDF prints the ASCII "("); project names are counted where they differ.
 FIGURES_SQL = """
-select unit_name, project_seq, project_name, total_amount, fiscal_appropriation, special_account_funds, other_funds
+select unit_name, project_seq, total_amount, fiscal_appropriation, special_account_funds, other_funds, project_name
 from marts.fct_project_budget where fiscal_year = ? order by unit_name, project_seq
 """
 
@@ -50,6 +51,7 @@ class OcrFigures(TypedDict):
     goal_errors: float
     indicator_errors: float
     same_figures: bool  # the warehouse publishes the same units, projects and amounts for both books
+    names_differing: int  # project names published otherwise than printed (their errors are in name_errors)
     ocr_marked: bool  # and says which one OCR read
 
 
@@ -100,17 +102,22 @@ def probe_cost(path: Path, table_pages: list[int]) -> tuple[float, int]:
     return seconds / max(pages, 1), pages
 
 
-def _warehouse_agrees(warehouse: Path, text_year: int) -> tuple[bool, bool]:
-    """Both books' figures in one warehouse: the same units, projects and amounts; the scan marked OCR'd."""
+def _warehouse_agrees(warehouse: Path, text_year: int) -> tuple[bool, int, bool]:
+    """Both books' figures in one warehouse: the same projects at their places with the same amounts; how many
+    project names differ; whether the scan is marked OCR'd and the text not."""
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         text, scanned = (connection.execute(FIGURES_SQL, [year]).fetchall() for year in (text_year, SCANNED_YEAR))
         sources = dict(connection.execute("select fiscal_year, text_source from marts.dim_document").fetchall())
 
-    def normal(rows: list[tuple]) -> list[tuple]:
-        return [tuple(unicodedata.normalize("NFKC", v) if isinstance(v, str) else v for v in row) for row in rows]
+    def figures(rows: list[tuple]) -> list[tuple]:
+        return [(unicodedata.normalize("NFKC", unit), *rest) for unit, *rest, _ in rows]
 
-    same = bool(text) and normal(text) == normal(scanned)
-    return same, sources == {text_year: TEXT_PDF, SCANNED_YEAR: TEXT_OCR}
+    same = bool(text) and figures(text) == figures(scanned)
+    names = sum(
+        unicodedata.normalize("NFKC", a[-1]) != unicodedata.normalize("NFKC", b[-1])
+        for a, b in zip(text, scanned, strict=False)
+    )
+    return same, names, sources == {text_year: TEXT_PDF, SCANNED_YEAR: TEXT_OCR}
 
 
 def ocr_figures(seed: dict, folder: Path, build: Callable[[Path, Path, Path], object]) -> OcrFigures:
@@ -135,7 +142,7 @@ def ocr_figures(seed: dict, folder: Path, build: Callable[[Path, Path, Path], ob
     (pdf_dir / "manifest.csv").write_text(f"file,fiscal_year\nsample_scanned.pdf,{SCANNED_YEAR}\n", encoding="utf-8")
     warehouse = night / "warehouse" / "jixiao.duckdb"
     build(pdf_dir, warehouse, night / "cache")
-    same, marked = _warehouse_agrees(warehouse, int(seed["document"]["fiscal_year"]))
+    same, names, marked = _warehouse_agrees(warehouse, int(seed["document"]["fiscal_year"]))
     return OcrFigures(
         text_seconds=text_seconds,
         scanned_seconds=scanned_seconds,
@@ -148,5 +155,6 @@ def ocr_figures(seed: dict, folder: Path, build: Callable[[Path, Path, Path], ob
         goal_errors=character_error_rate([(a["cells"][5], b["cells"][5]) for a, b in rows]),
         indicator_errors=character_error_rate([(a["cells"][6], b["cells"][6]) for a, b in rows]),
         same_figures=same and len(printed["rows"]) == len(read["rows"]),
+        names_differing=names,
         ocr_marked=marked,
     )
