@@ -33,7 +33,7 @@ from .ocr_text import printed_indicators
 from .page_text import page_texts
 from .pdfobjects import LaidOutPage, page_chars
 from .rows import cell_text, check_amounts, classify, header_zone_stray, page_rows, text_lines
-from .scanned import ScannedBook, ScannedPage
+from .scanned import OcrStep, ScannedBook, ScannedPage
 
 
 @dataclass(frozen=True)
@@ -370,18 +370,19 @@ def _trust_no_fallback_table(results: list[TableResult], plans: list[TablePlan])
     return trusted
 
 
-def read_document(data: bytes) -> list[TableResult]:
+def read_document(data: bytes, on_ocr_step: OcrStep | None = None) -> list[TableResult]:
     """Read every table of a PDF from its bytes: everything that depends on the content alone (and so can be
     cached by content hash). A table that cannot be read is an ExtractionError in the list (naming its page and
     document id) while the file's other tables are read; a file with no readable table raises. Scanned pages
-    (pictures without text) are read by OCR where they may hold the table (``extract.scanned``)."""
+    (pictures without text) are read by OCR where they may hold the table (``extract.scanned``), each step told
+    to ``on_ocr_step`` as it starts."""
     pdf = _open(data)
     try:
         texts = _guarded(lambda: page_texts(pdf, data))
         page_count = len(pdf)
     finally:
         pdf.close()
-    scanned = ScannedBook(data) if not all(text.strip() for text in texts) else None
+    scanned = ScannedBook(data, on_ocr_step) if not all(text.strip() for text in texts) else None
     try:
         if scanned is not None and not scanned.indexes:
             scanned.close()

@@ -27,13 +27,14 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from common.config import setting
 
 from .cache import entry_for
-from .model import ExtractionError
+from .model import OCR_PROBE, OCR_WHOLE_PAGE, ExtractionError
 from .screen import Budget
 
 WORKER_START_TIMEOUT = 120.0  # seconds a new worker may take to import its libraries (a loaded machine)
@@ -71,6 +72,12 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+# Seconds each OCR step adds to a file's timer as it starts (``extract.worker`` reports them): a scanned book
+# takes the time its pages need, which no one timeout fits (a text book reads in seconds; the scanned sample's 8
+# table pages took 70 s, a probe under 1 s and a page read whole 10 to 25 s on 2 cores, docs/performance.md (o)),
+# while a page that hangs is still stopped.
+OCR_STEP_SECONDS = {OCR_PROBE: 10.0, OCR_WHOLE_PAGE: 60.0}
+OcrProgress = Callable[[str, int], None]  # an OCR step of the file starting: its kind and page (from 1)
 
 
 def format_size(size: int) -> str:
@@ -89,8 +96,10 @@ def limit_refusal(code: str, reason: str, limit: float) -> dict:
     return entry
 
 
-def timeout_refusal(limits: Limits) -> dict:
-    return limit_refusal("timeout", f"took more than {limits.file_timeout:g} s", limits.file_timeout)
+def timeout_refusal(limits: Limits, ocr_seconds: float = 0.0) -> dict:
+    """A file over its time: ``ocr_seconds`` is what its OCR steps added to ``file_timeout``."""
+    granted = f" (+{ocr_seconds:g} s for its OCR steps)" if ocr_seconds else ""
+    return limit_refusal("timeout", f"took more than {limits.file_timeout:g} s{granted}", limits.file_timeout)
 
 
 def memory_refusal(limits: Limits) -> dict:
@@ -134,14 +143,14 @@ class _Worker:
         )
         self.ready = False
         self.timed_out = False
+        self.pending = b""  # what the worker wrote after the last whole line
 
     def _reply(self, deadline: float) -> dict | None:
         """The next reply line; None when the deadline passes first (``timed_out``) or the worker dies."""
         assert self.process.stdout is not None
         descriptor = self.process.stdout.fileno()
-        pieces: list[bytes] = []
         self.timed_out = False
-        while True:
+        while b"\n" not in self.pending:
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not select.select([descriptor], [], [], remaining)[0]:
                 self.timed_out = True
@@ -149,9 +158,9 @@ class _Worker:
             piece = os.read(descriptor, 1 << 20)
             if not piece:
                 return None  # the worker died
-            pieces.append(piece)
-            if piece.endswith(b"\n"):
-                return json.loads(b"".join(pieces))
+            self.pending += piece
+        line, _, self.pending = self.pending.partition(b"\n")
+        return json.loads(line)
 
     def start(self) -> None:
         """Wait until the worker has imported its libraries and capped its memory."""
@@ -163,8 +172,9 @@ class _Worker:
                 raise WorkerError(f"a reader process did not start: {lines[-1]}")
             self.ready = True
 
-    def read(self, path: Path, limits: Limits) -> tuple[dict | None, dict]:
-        """Ask the worker to read one file: (its reply or None if it was killed or died, how it ended)."""
+    def read(self, path: Path, limits: Limits, on_ocr: OcrProgress | None = None) -> tuple[dict | None, dict]:
+        """Ask the worker to read one file: (its reply or None if it was killed or died, how it ended). Each OCR
+        step it reports adds ``OCR_STEP_SECONDS`` to the file's timer and is told to ``on_ocr``."""
         self.start()
         assert self.process.stdin is not None
         request = {"path": str(path), "budget": asdict(limits.budget) if limits.budget else None}
@@ -173,9 +183,13 @@ class _Worker:
             self.process.stdin.flush()
         except BrokenPipeError:  # it died before this file (killed from outside): not the file's doing
             return None, {"unsent": True, "returncode": self.stop()}
-        reply = self._reply(time.monotonic() + limits.file_timeout)
+        deadline, granted = time.monotonic() + limits.file_timeout, 0.0
+        while (reply := self._reply(deadline + granted)) is not None and "ocr_step" in reply:
+            granted += OCR_STEP_SECONDS[reply["ocr_step"]]
+            if on_ocr is not None:
+                on_ocr(reply["ocr_step"], reply["page"])
         if reply is None:
-            return None, {"timed_out": self.timed_out, "returncode": self.stop()}
+            return None, {"timed_out": self.timed_out, "returncode": self.stop(), "ocr_seconds": granted}
         return reply, {}
 
     def stop(self) -> int:
@@ -251,7 +265,7 @@ def close_workers() -> None:
 def _ended(limits: Limits, how: dict) -> dict:
     """The refusal for a worker that was killed on the timer or died reading the file."""
     if how.get("timed_out"):
-        return timeout_refusal(limits)
+        return timeout_refusal(limits, how.get("ocr_seconds", 0.0))
     returncode = how.get("returncode", 0)
     if returncode in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGBUS):
         # A C library that cannot allocate under the address-space cap aborts (pdfium does), and the kernel's
@@ -264,14 +278,14 @@ def _ended(limits: Limits, how: dict) -> dict:
     return entry_for(ExtractionError(reason, code="reader_crashed", stage=LIMITS_STAGE))
 
 
-def measure_file(path: Path, limits: Limits) -> tuple[dict, int]:
+def measure_file(path: Path, limits: Limits, on_ocr: OcrProgress | None = None) -> tuple[dict, int]:
     """``read_under_limits``, and the peak resident memory of the worker while it read this file (bytes;
     0 when it was killed)."""
     worker = _POOL.take(limits.file_memory)
-    reply, how = worker.read(path, limits)
+    reply, how = worker.read(path, limits, on_ocr)
     if reply is None and how.get("unsent"):
         worker = _Worker(limits.file_memory)
-        reply, how = worker.read(path, limits)
+        reply, how = worker.read(path, limits, on_ocr)
     if reply is None:
         return _ended(limits, how), 0
     if reply.get("retire"):
@@ -282,10 +296,11 @@ def measure_file(path: Path, limits: Limits) -> tuple[dict, int]:
     return entry, reply.get("peak_rss", 0)
 
 
-def read_under_limits(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict:
+def read_under_limits(path: Path, limits: Limits = DEFAULT_LIMITS, on_ocr: OcrProgress | None = None) -> dict:
     """Read one PDF in a spawned worker under ``limits``; return its cache entry (the document, or the
-    refusal with its reason). Never raises for anything a file does."""
-    return measure_file(path, limits)[0]
+    refusal with its reason); each OCR step is told to ``on_ocr`` as it starts. Never raises for anything a file
+    does."""
+    return measure_file(path, limits, on_ocr)[0]
 
 
 def add_limit_arguments(parser: argparse.ArgumentParser) -> None:

@@ -25,7 +25,7 @@ from .document import TableResult, overrides_for, place
 from .gate import preload, validate
 from .limits import DEFAULT_LIMITS, Limits, close_workers, limits_from, read_under_limits, reusable, warm
 from .manifest import Manifest, ManifestError, read_manifest, unmatched
-from .model import NO_TABLE, Document, ExtractionError, Quarantined
+from .model import NO_TABLE, OCR_PROBE, Document, ExtractionError, Quarantined
 from .seeds import write_seeds
 
 __all__ = [
@@ -98,10 +98,18 @@ def pdf_files(pdf_dir: Path, shard: Shard | None = None) -> list[Path]:
     return [p for p in files if shard is None or shard.holds(source_name(pdf_dir, p))]
 
 
-def extract_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict:
-    """Read one PDF into a cache entry, in a spawned worker under the per-file limits (``extract.limits``).
-    Never raises: a file that cannot be read, or is over a limit, is refused."""
-    return read_under_limits(path, limits)
+def extract_file(path: Path, limits: Limits = DEFAULT_LIMITS, progress: Progress | None = None) -> dict:
+    """Read one PDF into a cache entry, in a spawned worker under the per-file limits (``extract.limits``), each
+    OCR step told to ``progress`` as it starts. Never raises: a file that cannot be read, or is over a limit, is
+    refused."""
+    if progress is None:
+        return read_under_limits(path, limits)
+    tell = progress.step
+
+    def on_ocr(kind: str, page: int) -> None:
+        tell(f"{path.name}: OCR page {page}{' (probe)' if kind == OCR_PROBE else ''}")
+
+    return read_under_limits(path, limits, on_ocr)
 
 
 def extract_file_at(path: str, limits: Limits = DEFAULT_LIMITS) -> dict:
@@ -111,20 +119,26 @@ def extract_file_at(path: str, limits: Limits = DEFAULT_LIMITS) -> dict:
 
 
 def _extract_all(
-    paths: list[Path], jobs: int, limits: Limits = DEFAULT_LIMITS, cluster: Cluster | None = None
+    paths: list[Path],
+    jobs: int,
+    limits: Limits = DEFAULT_LIMITS,
+    cluster: Cluster | None = None,
+    progress: Progress | None = None,
 ) -> Iterator[tuple[Path, dict]]:
     """Each file read under limits: on a Dask cluster when one is given, otherwise with threads waiting on
-    ``jobs`` worker processes. The workers end with the extraction, so that the gate and dbt have their memory."""
+    ``jobs`` worker processes (their OCR steps told to ``progress``; a cluster's happen on its machines). The
+    workers end with the extraction, so that the gate and dbt have their memory."""
     try:
         if cluster is not None:
             yield from extract_on_cluster(paths, cluster, partial(extract_file_at, limits=limits))
             return
+        one = partial(extract_file, limits=limits, progress=progress)
         if jobs <= 1 or len(paths) <= 1:
-            yield from ((path, extract_file(path, limits)) for path in paths)
+            yield from ((path, one(path)) for path in paths)
             return
         warm(limits, min(jobs, len(paths)))
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            yield from zip(paths, pool.map(partial(extract_file, limits=limits), paths), strict=True)
+            yield from zip(paths, pool.map(one, paths), strict=True)
     finally:
         close_workers()
 
@@ -141,6 +155,9 @@ class Progress(Protocol):
     def note(self, line: str, *, error: bool = False) -> None:
         """Anything else worth a line (a warning, a duplicate, a refusal from the cache, a stale edition)."""
 
+    def step(self, line: str) -> None:
+        """A step inside a file being read (a page read by OCR: seconds each): for a person watching, not a log."""
+
     def close(self) -> None:
         """Reading is over."""
 
@@ -155,6 +172,9 @@ class Silent:
         pass
 
     def note(self, line: str, *, error: bool = False) -> None:
+        pass
+
+    def step(self, line: str) -> None:
         pass
 
     def close(self) -> None:
@@ -176,12 +196,17 @@ def find(pdf_dir: Path, shard: Shard | None = None) -> list[Found]:
 
 
 def read(
-    files: list[Found], cache: Cache, jobs: int, limits: Limits = DEFAULT_LIMITS, cluster: Cluster | None = None
+    files: list[Found],
+    cache: Cache,
+    jobs: int,
+    limits: Limits = DEFAULT_LIMITS,
+    cluster: Cluster | None = None,
+    progress: Progress | None = None,
 ) -> Iterator[tuple[Found, dict]]:
     """Phase 2: each file not in the cache, read under limits, stored in the cache as soon as it is read (a run
     killed later keeps that work), and yielded as it finishes."""
     by_path = {file.path: file for file in files}
-    for path, entry in _extract_all(list(by_path), jobs, limits, cluster):
+    for path, entry in _extract_all(list(by_path), jobs, limits, cluster, progress):
         cache.store(by_path[path].sha256, entry)
         yield by_path[path], entry
 
@@ -331,7 +356,7 @@ def run(
         preload()  # the gate's library loads while the books are read
     progress.start(len(missing))
     try:
-        for file, entry in read(missing, cache, settings.jobs, settings.limits, settings.cluster):
+        for file, entry in read(missing, cache, settings.jobs, settings.limits, settings.cluster, progress):
             entries[file] = entry
             placed[file] = place_file(file, entry, manifest)
             _tell_read(progress, file, placed[file])

@@ -34,6 +34,11 @@ class Log:
         else:
             print(line, file=sys.stderr if error else sys.stdout, flush=True)
 
+    def step(self, line: str) -> None:
+        """Beside the bar on a terminal (the OCR page being read); nothing in a log, where a page is no news."""
+        if self.bar is not None:
+            self.bar.set_postfix_str(line, refresh=True)
+
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()

@@ -14,7 +14,7 @@ between or after such pages are read when the reader asks for them (``ScannedBoo
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from typing import Any, TypedDict
@@ -24,6 +24,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfplumber.utils import extract_words
 
+from .model import OCR_PROBE, OCR_WHOLE_PAGE
 from .pdfobjects import Char, Edge
 
 DEFAULT_OCR_DPI = 200  # what offices scan at; the engine reads 9-point text well from it
@@ -44,6 +45,9 @@ DEFAULT_OCR_TITLE_RATIO = 1.45
 # What a probe must show for its page to be read whole (``locate.page_kind``): the title above the column labels, or
 # the labels alone (a continuation page). A title alone (a contents or section page) is not read whole.
 PROBE_READS_WHOLE = ("title", "header")
+
+
+OcrStep = Callable[[str, int], None]  # an OCR step starting: its kind (OCR_PROBE, OCR_WHOLE_PAGE), its page from 1
 
 
 class OcrLine(TypedDict):
@@ -405,15 +409,22 @@ def probe_text(page: pdfium.PdfPage, dpi: float = DEFAULT_OCR_DPI) -> str:
 
 class ScannedBook:
     """The scanned pages of one book (``image_only``): each probed once, and read whole once when the reader asks
-    for it (``page``). ``texts`` gives every page's plain text with the scanned pages' filled in: a page whose
-    probe may show the table (``PROBE_READS_WHOLE``) is read whole, the others give their band's text. A page
-    after one showing the table is read whole without a probe: a table runs on, and a probe costs a quarter of a
-    whole read (it saves 7 of the scanned sample's 8 probes; a page after a table's end is read whole in vain)."""
+    for it (``page``); ``on_step`` is told each step as it starts (``OCR_PROBE`` or ``OCR_WHOLE_PAGE``, the page
+    number from 1): the worker reports them, for the timer and the terminal. ``texts`` gives every page's plain
+    text with the scanned pages' filled in: a page whose probe may show the table (``PROBE_READS_WHOLE``) is read
+    whole, the others give their band's text. A page after one showing the table is read whole without a probe: a
+    table runs on, and a probe costs a quarter of a whole read (it saves 7 of the scanned sample's 8 probes; a page
+    after a table's end is read whole in vain)."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, on_step: OcrStep | None = None) -> None:
         self._pdf = pdfium.PdfDocument(data)
         self.indexes = {i for i in range(len(self._pdf)) if image_only(self._pdf[i])}
         self._pages: dict[int, ScannedPage] = {}
+        self._on_step = on_step
+
+    def _step(self, kind: str, index: int) -> None:
+        if self._on_step is not None:
+            self._on_step(kind, index + 1)
 
     def __contains__(self, index: int) -> bool:
         return index in self.indexes
@@ -428,6 +439,7 @@ class ScannedBook:
                 if previous in PROBE_READS_WHOLE:  # the table most likely goes on: its probe would be wasted
                     filled[index] = self.page(index).text
                 else:
+                    self._step(OCR_PROBE, index)
                     band = probe_text(self._pdf[index])
                     filled[index] = self.page(index).text if page_kind(band) in PROBE_READS_WHOLE else band
             previous = page_kind(filled[index])
@@ -435,6 +447,7 @@ class ScannedBook:
 
     def page(self, index: int) -> ScannedPage:
         if index not in self._pages:
+            self._step(OCR_WHOLE_PAGE, index)
             self._pages[index] = read_scanned_page(self._pdf[index])
         return self._pages[index]
 

@@ -2,7 +2,8 @@
 
 Spawned by ``extract.limits`` (never forked, so it holds none of its parent's memory or threads). It imports
 the readers, caps its own address space at MEMORY bytes (``RLIMIT_AS``) and then answers one JSON line per
-request line on stdin: ``{"path": …, "budget": …}`` → ``{"entry": …, "peak_rss": …, "retire": …}``.
+request line on stdin: ``{"path": …, "budget": …}`` → ``{"entry": …, "peak_rss": …, "retire": …}``, after a line
+``{"ocr_step": …, "page": …}`` for each OCR step as it starts (the parent's timer and progress).
 An allocation that fails in Python is answered ``{"memory_error": true}``; one that fails in C ends the
 process, which the parent reports. The worker exits at the end of its input, or when its parent is gone.
 """
@@ -23,18 +24,19 @@ from common.parent import end_with
 from .cache import entry_for
 from .document import read_document
 from .model import ExtractionError
+from .scanned import OcrStep
 from .screen import Budget, screen
 
 RETIRE_SHARE = 0.5  # a worker holding more than this share of its cap after a file is replaced by a fresh one
 
 
-def read_file(path: Path, budget: Budget | None) -> dict:
+def read_file(path: Path, budget: Budget | None, on_ocr_step: OcrStep | None = None) -> dict:
     """The cheap refusals, then the reader: one file into a cache entry. Raises only MemoryError."""
     try:
         data = path.read_bytes()
         if budget is not None:
             screen(data, budget)
-        return entry_for(read_document(data))
+        return entry_for(read_document(data, on_ocr_step))
     except ExtractionError as error:
         return entry_for(error)
     except MemoryError:
@@ -84,13 +86,16 @@ def main(argv: list[str]) -> int:
         replies.write(json.dumps(message, ensure_ascii=False).encode() + b"\n")
         replies.flush()
 
+    def ocr_step(kind: str, page: int) -> None:
+        reply({"ocr_step": kind, "page": page})
+
     reply({"ready": True})
     for line in sys.stdin.buffer:
         request = json.loads(line)
         budget = Budget(**request["budget"]) if request.get("budget") else None
         _reset_peak()
         try:
-            message: dict[str, object] = {"entry": read_file(Path(request["path"]), budget)}
+            message: dict[str, object] = {"entry": read_file(Path(request["path"]), budget, ocr_step)}
         except MemoryError:
             message = {"memory_error": True}
         peak = _status("VmHWM")

@@ -14,6 +14,7 @@ import csv
 import re
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -21,9 +22,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from extract import scanned
+from extract import limits, scanned
 from extract.document import read_document
-from extract.model import TEXT_OCR, TEXT_PDF, ExtractionError
+from extract.limits import Limits, read_under_limits
+from extract.model import OCR_PROBE, OCR_WHOLE_PAGE, TEXT_OCR, TEXT_PDF, ExtractionError
 from extract.ocr_text import printed_indicators
 from synth.budget_book import Layout, embedded_font, render_book
 from synth.editions import with_totals
@@ -214,3 +216,25 @@ def test_a_missing_colon_is_put_back_and_values_stay_as_read() -> None:
 def test_a_cell_that_does_not_match_whole_is_kept_as_read(read: str) -> None:
     """Never a guess across a missing mark: the gate refuses such a cell with its row."""
     assert printed_indicators(read) == read
+
+
+def test_each_ocr_step_adds_to_the_timer_and_is_told(pdfs: tuple[Path, Path]) -> None:
+    """A scanned book is not held to a text book's timer: each OCR step the worker starts adds its allowance
+    (``extract.limits.OCR_STEP_SECONDS``) and is told as it starts (a terminal shows it beside the bar). Under a
+    2 s timer, far less than reading the one scanned page takes, the book is read."""
+    steps: list[tuple[str, int]] = []
+    start = time.monotonic()
+    entry = read_under_limits(pdfs[1], Limits(file_timeout=2.0), lambda kind, page: steps.append((kind, page)))
+    assert time.monotonic() - start > 2.0  # the timer alone would have stopped it
+    assert [table.keys() for table in entry.get("tables", [])] == [{"document"}], entry
+    assert steps == [(OCR_PROBE, 2), (OCR_WHOLE_PAGE, 2)]  # the cover is text: page 2 probed, then read whole
+
+
+def test_an_ocr_step_past_its_allowance_is_stopped(pdfs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The allowances are granted step by step: a page that takes longer than its own (here 0.5 s) is stopped,
+    and the refusal says what the OCR steps added."""
+    monkeypatch.setattr(limits, "OCR_STEP_SECONDS", {OCR_PROBE: 0.5, OCR_WHOLE_PAGE: 0.5})
+    entry = read_under_limits(pdfs[1], Limits(file_timeout=2.0))
+    assert entry["refused"]["code"] == "timeout", entry
+    # stopped in the probe (+0.5 s: on a loaded machine the engine's loading is part of it) or in the page (+1 s)
+    assert re.fullmatch(r"took more than 2 s \(\+(0\.5|1) s for its OCR steps\)", entry["refused"]["reason"]), entry
