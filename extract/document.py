@@ -28,12 +28,12 @@ from .locate import (
     plan_tables,
     title_in,
 )
-from .model import COLUMNS, NO_TABLE, TEXT_OCR, Document, ExtractionError, TableRow
+from .model import COLUMNS, NO_TABLE, TEXT_OCR, Document, ExtractionError, OcrStep, TableRow
 from .ocr_text import printed_indicators
 from .page_text import page_texts
 from .pdfobjects import LaidOutPage, page_chars
 from .rows import cell_text, check_amounts, classify, header_zone_stray, page_rows, text_lines
-from .scanned import OcrStep, ScannedBook, ScannedPage
+from .scanned import ScannedBook, ScannedPage
 
 
 @dataclass(frozen=True)

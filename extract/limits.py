@@ -27,14 +27,13 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from common.config import setting
 
 from .cache import entry_for
-from .model import OCR_PROBE, OCR_WHOLE_PAGE, ExtractionError
+from .model import OCR_PROBE, OCR_WHOLE_PAGE, ExtractionError, OcrStep
 from .screen import Budget
 
 WORKER_START_TIMEOUT = 120.0  # seconds a new worker may take to import its libraries (a loaded machine)
@@ -77,7 +76,6 @@ DEFAULT_LIMITS = Limits()
 # table pages took 70 s, a probe under 1 s and a page read whole 10 to 25 s on 2 cores, docs/performance.md (o)),
 # while a page that hangs is still stopped.
 OCR_STEP_SECONDS = {OCR_PROBE: 10.0, OCR_WHOLE_PAGE: 60.0}
-OcrProgress = Callable[[str, int], None]  # an OCR step of the file starting: its kind and page (from 1)
 
 
 def format_size(size: int) -> str:
@@ -172,7 +170,7 @@ class _Worker:
                 raise WorkerError(f"a reader process did not start: {lines[-1]}")
             self.ready = True
 
-    def read(self, path: Path, limits: Limits, on_ocr: OcrProgress | None = None) -> tuple[dict | None, dict]:
+    def read(self, path: Path, limits: Limits, on_ocr: OcrStep | None = None) -> tuple[dict | None, dict]:
         """Ask the worker to read one file: (its reply or None if it was killed or died, how it ended). Each OCR
         step it reports adds ``OCR_STEP_SECONDS`` to the file's timer and is told to ``on_ocr``."""
         self.start()
@@ -278,7 +276,7 @@ def _ended(limits: Limits, how: dict) -> dict:
     return entry_for(ExtractionError(reason, code="reader_crashed", stage=LIMITS_STAGE))
 
 
-def measure_file(path: Path, limits: Limits, on_ocr: OcrProgress | None = None) -> tuple[dict, int]:
+def measure_file(path: Path, limits: Limits, on_ocr: OcrStep | None = None) -> tuple[dict, int]:
     """``read_under_limits``, and the peak resident memory of the worker while it read this file (bytes;
     0 when it was killed)."""
     worker = _POOL.take(limits.file_memory)
@@ -296,7 +294,7 @@ def measure_file(path: Path, limits: Limits, on_ocr: OcrProgress | None = None) 
     return entry, reply.get("peak_rss", 0)
 
 
-def read_under_limits(path: Path, limits: Limits = DEFAULT_LIMITS, on_ocr: OcrProgress | None = None) -> dict:
+def read_under_limits(path: Path, limits: Limits = DEFAULT_LIMITS, on_ocr: OcrStep | None = None) -> dict:
     """Read one PDF in a spawned worker under ``limits``; return its cache entry (the document, or the
     refusal with its reason); each OCR step is told to ``on_ocr`` as it starts. Never raises for anything a file
     does."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import TypedDict
@@ -31,6 +32,7 @@ TEXT_SOURCES = (TEXT_PDF, TEXT_OCR)
 # The OCR steps a worker reports as it starts them (``extract.scanned.ScannedBook``): a page's top band probed, or a
 # page read whole. Each adds its allowance to the file's timer (``extract.limits.OCR_STEP_SECONDS``).
 OCR_PROBE, OCR_WHOLE_PAGE = "probe", "page"
+OcrStep = Callable[[str, int], None]  # an OCR step starting: its kind (OCR_PROBE, OCR_WHOLE_PAGE), its page from 1
 # The year's amounts, 总计 and its parts (the dbt var amount_columns), and the period's beside them (the dbt var
 # period_amount_columns): 总计 = 财政拨款 + 财政专户拨款 + 其他资金 + 上年结转资金 + 自有资金.
 YEAR_AMOUNT_COLUMNS = (*COLUMNS[1:5], *APPENDED_COLUMNS[:2])

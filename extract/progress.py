@@ -35,9 +35,12 @@ class Log:
             print(line, file=sys.stderr if error else sys.stdout, flush=True)
 
     def step(self, line: str) -> None:
-        """Beside the bar on a terminal (the OCR page being read); nothing in a log, where a page is no news."""
+        """Beside the bar on a terminal (the OCR page being read), a line of its own when one file has no bar;
+        nothing in a log, where a page is no news."""
         if self.bar is not None:
             self.bar.set_postfix_str(line, refresh=True)
+        elif sys.stderr.isatty():
+            print(line, file=sys.stderr, flush=True)
 
     def close(self) -> None:
         if self.bar is not None:

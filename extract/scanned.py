@@ -14,7 +14,7 @@ between or after such pages are read when the reader asks for them (``ScannedBoo
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from typing import Any, TypedDict
@@ -24,7 +24,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfplumber.utils import extract_words
 
-from .model import OCR_PROBE, OCR_WHOLE_PAGE
+from .model import OCR_PROBE, OCR_WHOLE_PAGE, OcrStep
 from .pdfobjects import Char, Edge
 
 DEFAULT_OCR_DPI = 200  # what offices scan at; the engine reads 9-point text well from it
@@ -45,9 +45,6 @@ DEFAULT_OCR_TITLE_RATIO = 1.45
 # What a probe must show for its page to be read whole (``locate.page_kind``): the title above the column labels, or
 # the labels alone (a continuation page). A title alone (a contents or section page) is not read whole.
 PROBE_READS_WHOLE = ("title", "header")
-
-
-OcrStep = Callable[[str, int], None]  # an OCR step starting: its kind (OCR_PROBE, OCR_WHOLE_PAGE), its page from 1
 
 
 class OcrLine(TypedDict):

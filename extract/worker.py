@@ -23,8 +23,7 @@ from common.parent import end_with
 
 from .cache import entry_for
 from .document import read_document
-from .model import ExtractionError
-from .scanned import OcrStep
+from .model import ExtractionError, OcrStep
 from .screen import Budget, screen
 
 RETIRE_SHARE = 0.5  # a worker holding more than this share of its cap after a file is replaced by a fresh one
