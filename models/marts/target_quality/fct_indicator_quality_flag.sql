@@ -243,7 +243,10 @@ project_flags as (
 -- a target read by OCR that may not be the printed one (issue 23): OCR reads a comparison sign (≧, ≥) as a
 -- digit (≧240次 → 2240次) or as a colon (≧90% → ：90%, after 指标值：), so a value starting with such a digit and
 -- another or with a separator mark, or a period and an annual value that differ only by their first character, may
--- hide a sign; and any value on a row the engine was unsure of
+-- hide a sign; a letter beside a digit may be a digit (l for 1, O for 0: 1O0%); and any value on a row the engine
+-- was unsure of
+{%- set letters = var("ocr_digit_letters") %}
+{%- set suspect = '^([' ~ var("ocr_sign_digits") ~ ']\\d|[:：;；])|\\d[' ~ letters ~ ']|[' ~ letters ~ ']\\d' %}
 ocr_uncertain as (
 
     select
@@ -261,8 +264,8 @@ ocr_uncertain as (
         projects.text_source = 'ocr'
         and (
             projects.ocr_confidence < {{ var('ocr_confidence_floor') }}
-            or regexp_matches(indicators.annual_target, '^([{{ var("ocr_sign_digits") }}]\d|[:：;；])')
-            or regexp_matches(indicators.period_target, '^([{{ var("ocr_sign_digits") }}]\d|[:：;；])')
+            or regexp_matches(indicators.annual_target, '{{ suspect }}')
+            or regexp_matches(indicators.period_target, '{{ suspect }}')
             or (
                 indicators.period_target != indicators.annual_target
                 and substr(indicators.period_target, 2) = substr(indicators.annual_target, 2)
