@@ -24,7 +24,7 @@ import pypdfium2 as pdfium
 from extract.limits import DEFAULT_LIMITS, read_under_limits
 from extract.locate import page_kind
 from extract.model import TEXT_OCR, TEXT_PDF
-from extract.scanned import PROBE_READS_WHOLE, probe_text
+from extract.scanned import PROBE_READS_WHOLE, probe
 from synth.budget_book import Layout, embedded_font, render_book
 from synth.scan import scan_book
 from tests.helpers import character_error_rate
@@ -85,16 +85,16 @@ def _document(entry: dict, path: Path) -> dict:
 
 
 def probe_cost(path: Path, table_pages: list[int]) -> tuple[float, int]:
-    """The probe (``extract.scanned.probe_text``, in this process, the engine loaded) on each page of a scanned
+    """The probe (``extract.scanned.probe``, in this process, the engine loaded) on each page of a scanned
     book outside its table: mean seconds a page, pages. A page it would read whole is an error of the figure."""
     seconds, pages = 0.0, 0
     with closing(pdfium.PdfDocument(path)) as pdf:
-        probe_text(pdf[table_pages[0] - 1])  # the warm-up: the engine loads its models
+        probe(pdf[table_pages[0] - 1])  # the warm-up: the engine loads its models
         for index in range(len(pdf)):
             if index + 1 in table_pages:
                 continue
             start = time.perf_counter()
-            kind = page_kind(probe_text(pdf[index]))
+            kind = page_kind(probe(pdf[index])[0])
             seconds += time.perf_counter() - start
             pages += 1
             if kind in PROBE_READS_WHOLE:

@@ -31,7 +31,12 @@ DEFAULT_OCR_DPI = 200  # what offices scan at; the engine reads 9-point text wel
 DEFAULT_PROBE_BAND = 0.3  # the top part of a page read to decide whether the page may hold the table
 DEFAULT_PROBE_SCALE = 0.6  # the probe reads the band at this fraction of DEFAULT_OCR_DPI
 PROBE_MAX_SIDE = 2000  # pixels: the probe's band is detected at its own size up to this (``_detection_as_is``)
-DEFAULT_MAX_SKEW = 3.0  # degrees: a page turned more than this is read as it lies
+DEFAULT_MAX_SKEW = 3.0  # degrees: a page turned more than this is read as it lies (a quarter turn apart)
+DEFAULT_STANDING_SHARE = 0.5  # a page lies a quarter turned when more of its text lines than this stand up
+DEFAULT_STANDING_RATIO = 1.5  # a line stands up when its box is this much taller than wide (the engine's own rule)
+# The engine's own floor: a line read with a lower score is dropped. A page read the wrong way up reads only such
+# lines, so whether its lines stand up is decided on every line the detector found (read with a floor of 0).
+ENGINE_TEXT_SCORE = 0.5
 DEFAULT_SKEW_STEP = 0.1  # degrees between the turns tried
 DEFAULT_SKEW_WIDTH = 1000  # pixels: the skew is measured on a copy this wide
 DEFAULT_RULING_LENGTH = 0.04  # of the page's width (height for vertical rulings): shorter strokes are text
@@ -39,6 +44,7 @@ DEFAULT_MIN_INK = 40  # pixels of ink (at DEFAULT_OCR_DPI) a mark needs to be te
 DEFAULT_INK_MARGIN = 4  # pixels around an OCR line's box its own glyphs may reach
 DEFAULT_REREAD_MARGIN = 12  # pixels of paper around missed ink when it is read again on its own
 DEFAULT_CHAR_SIZE = 0.8  # a character's font size as a share of its OCR line box's height
+DEFAULT_WORD_GAP = 0.5  # of a line's height: a narrower gap between two of the engine's words in one line is none
 # OCR boxes of one font size differ by up to a third (digits, brackets, noise): a line is set larger (a title)
 # only when its box is this much taller than the page's usual one.
 DEFAULT_OCR_TITLE_RATIO = 1.45
@@ -48,11 +54,13 @@ PROBE_READS_WHOLE = ("title", "header")
 
 
 class OcrLine(TypedDict):
-    """One line the engine read: its text, its score (0 to 1) and a box per character, in pixels."""
+    """One line the engine read: its text, its score (0 to 1), a box per character and the detector's box around
+    the line (read or not: a line read the wrong way up has no text), in pixels."""
 
     text: str
     score: float
     boxes: list[tuple[float, float, float, float]]  # x0, top, x1, bottom per character of text
+    frame: tuple[float, float, float, float]  # x0, top, x1, bottom
 
 
 @cache
@@ -170,7 +178,7 @@ def _recognized(crop: np.ndarray) -> tuple[str, float]:
     """The engine's recognizer alone on a crop holding one line of text (no detection): its text and score."""
     import cv2
 
-    result, _ = _run_engine(cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR), use_det=False)
+    result, _ = _run_engine(cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR), use_det=False, text_score=ENGINE_TEXT_SCORE)
     text, score = (result or [["", 0.0]])[0]
     return str(text).strip(), float(score)
 
@@ -185,7 +193,8 @@ def _inside(line: OcrLine, left: int, top: int, box: tuple[int, int, int, int]) 
         for character, b in zip(line["text"], line["boxes"], strict=False)
         if x <= (b[0] + b[2]) / 2 + left <= x + width and y <= (b[1] + b[3]) / 2 + top <= y + height
     ]
-    return OcrLine(text="".join(c for c, _ in kept), score=line["score"], boxes=[b for _, b in kept])
+    frame = (float(x), float(y), float(x + width), float(y + height))
+    return OcrLine(text="".join(c for c, _ in kept), score=line["score"], boxes=[b for _, b in kept], frame=frame)
 
 
 def reread(
@@ -213,7 +222,8 @@ def reread(
             continue
         step = width / len(text)
         boxes_on_page = [(x + i * step, float(y), x + (i + 1) * step, float(y + height)) for i in range(len(text))]
-        lines.append(OcrLine(text=text, score=score, boxes=boxes_on_page))
+        frame = (float(x), float(y), float(x + width), float(y + height))
+        lines.append(OcrLine(text=text, score=score, boxes=boxes_on_page, frame=frame))
     return lines, unread
 
 
@@ -264,11 +274,26 @@ def rulings(grey: np.ndarray, scale: float) -> list[Edge]:
     return edges
 
 
-def read_lines(grey: np.ndarray) -> list[OcrLine]:
-    """What the engine reads of a picture: its lines, each character with a box."""
+def _closed(boxes: list[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:
+    """Character boxes of one line with the narrow gaps between the engine's words closed (met halfway): its word
+    boxes fit the ink, narrower than the glyphs' advance, so 财政拨款 read as two words left a gap of 3.2 points,
+    which pdfplumber's words (``x_tolerance`` 3) split. A gap of ``DEFAULT_WORD_GAP`` of the line's height or more
+    (a space, a cell's padding) stays."""
+    closed = list(boxes)
+    for i in range(1, len(closed)):
+        x0, top, x1, bottom = closed[i - 1]
+        next_x0, next_top, next_x1, next_bottom = closed[i]
+        if 0 < next_x0 - x1 < DEFAULT_WORD_GAP * (bottom - top):
+            middle = (x1 + next_x0) / 2
+            closed[i - 1], closed[i] = (x0, top, middle, bottom), (middle, next_top, next_x1, next_bottom)
+    return closed
+
+
+def read_lines(grey: np.ndarray, min_score: float = ENGINE_TEXT_SCORE) -> list[OcrLine]:
+    """What the engine reads of a picture: its lines scored ``min_score`` or more, each character with a box."""
     import cv2
 
-    result, _ = _run_engine(cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR), return_word_box=True)
+    result, _ = _run_engine(cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR), return_word_box=True, text_score=min_score)
     lines: list[OcrLine] = []
     for item in result or []:
         _, text, score, *rest = item
@@ -280,11 +305,12 @@ def read_lines(grey: np.ndarray) -> list[OcrLine]:
             step = (right - left) / max(len(word), 1)
             boxes += [(left + i * step, top, left + (i + 1) * step, bottom) for i in range(len(word))]
         text = "".join(words) if boxes else text.replace(" ", "")
+        xs, ys = [p[0] for p in item[0]], [p[1] for p in item[0]]
+        frame = (float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys)))
         if not boxes:  # no character boxes: the line's box shared evenly
-            xs, ys = [p[0] for p in item[0]], [p[1] for p in item[0]]
-            step = (max(xs) - min(xs)) / max(len(text), 1)
-            boxes = [(min(xs) + i * step, min(ys), min(xs) + (i + 1) * step, max(ys)) for i in range(len(text))]
-        lines.append(OcrLine(text=text, score=float(score), boxes=boxes))
+            step = (frame[2] - frame[0]) / max(len(text), 1)
+            boxes = [(frame[0] + i * step, frame[1], frame[0] + (i + 1) * step, frame[3]) for i in range(len(text))]
+        lines.append(OcrLine(text=text, score=float(score), boxes=_closed(boxes), frame=frame))
     return lines
 
 
@@ -365,10 +391,12 @@ class ScannedPage:
         angle: float,
         text: str = "",
         unread: list[tuple[float, float, float, float]] | None = None,
+        standing: bool = False,
     ) -> None:
         self.chars, self.edges, self.width, self.height, self.angle = chars, edges, width, height, angle
         self.text = text  # its plain text in reading order (``reading_text``)
         self.unread = unread or []  # boxes (x0, top, x1, bottom in points) of ink OCR could not read
+        self.standing = standing  # its text lines stand up (``standing``): it was read a quarter turn off
 
     def extract_words(self, **options: Any) -> list[dict[str, Any]]:
         return extract_words(self.chars, **options)  # type: ignore[arg-type]
@@ -377,31 +405,74 @@ class ScannedPage:
         return None
 
 
-def read_scanned_page(page: pdfium.PdfPage, dpi: float = DEFAULT_OCR_DPI) -> ScannedPage:
-    """OCR one scanned page whole: straightened, its rulings and its characters in PDF points."""
+def standing(lines: list[OcrLine]) -> bool:
+    """Most text lines stand up (``DEFAULT_STANDING_SHARE``): the page lies a quarter turned (a landscape table
+    scanned on its side). The engine still reads such lines, each crop turned upright, one way or the other."""
+    frames = [line["frame"] for line in lines]
+    up = sum(bottom - top > DEFAULT_STANDING_RATIO * (right - left) for left, top, right, bottom in frames)
+    return len(frames) >= 3 and up > DEFAULT_STANDING_SHARE * len(frames)
+
+
+def _turned(grey: np.ndarray, turns: int) -> np.ndarray:
+    """The picture turned ``turns`` quarter turns counter-clockwise (``numpy.rot90``)."""
+    return np.ascontiguousarray(np.rot90(grey, turns)) if turns % 4 else grey
+
+
+def read_scanned_page(page: pdfium.PdfPage, dpi: float = DEFAULT_OCR_DPI, turns: int = 0) -> ScannedPage:
+    """OCR one scanned page whole, turned ``turns`` quarter turns (``orientation``): straightened, its rulings and
+    its characters in PDF points of the page as it is read (a quarter-turned page's width is its height)."""
     width, height = page.get_size()
-    grey = render(page, dpi)
+    if turns % 2:
+        width, height = height, width
+    grey = _turned(render(page, dpi), turns)
     angle = skew_angle(grey)
     grey = straighten(grey, angle)
     scale = 72 / dpi
-    lines, edges = read_lines(grey), rulings(grey, scale)
+    every_line, edges = read_lines(grey, min_score=0.0), rulings(grey, scale)
+    lines = _sure(every_line)
     found, unread = reread(grey, unread_ink(grey, lines))
     lines += found
     rows = [e["top"] / scale for e in edges if e["orientation"] == "h"]
     page_text = reading_text(lines, rows)
     missed = [(x * scale, y * scale, (x + w) * scale, (y + h) * scale) for x, y, w, h in unread]
-    return ScannedPage(ocr_chars(lines, scale), edges, width, height, angle, page_text, missed)
+    chars = ocr_chars(lines, scale)
+    return ScannedPage(chars, edges, width, height, angle, page_text, missed, standing=standing(every_line))
 
 
-def probe_text(page: pdfium.PdfPage, dpi: float = DEFAULT_OCR_DPI) -> str:
-    """The text of the page's top band (``DEFAULT_PROBE_BAND``), read at ``DEFAULT_PROBE_SCALE`` of ``dpi``: enough
-    to see the table's title, its 部门名称 line and its column labels, or another table's title."""
-    grey = render(page, dpi * DEFAULT_PROBE_SCALE)
+def _sure(lines: list[OcrLine]) -> list[OcrLine]:
+    """The lines read with the engine's own floor (``ENGINE_TEXT_SCORE``) or more."""
+    return [line for line in lines if line["score"] >= ENGINE_TEXT_SCORE]
+
+
+def _band(grey: np.ndarray) -> tuple[str, list[OcrLine]]:
+    """The top band (``DEFAULT_PROBE_BAND``) of a page's picture read: its text, and every line the detector found
+    (``read_lines`` with no floor: ``standing`` is decided on them)."""
     band = grey[: max(int(grey.shape[0] * DEFAULT_PROBE_BAND), 1)]
     band = straighten(band, skew_angle(band))
     rows = [e["top"] for e in rulings(band, 1.0) if e["orientation"] == "h"]
     with _detection_as_is():
-        return reading_text(read_lines(band), rows)
+        lines = read_lines(band, min_score=0.0)
+    return reading_text(_sure(lines), rows), lines
+
+
+def probe(page: pdfium.PdfPage, dpi: float = DEFAULT_OCR_DPI) -> tuple[str, int]:
+    """The text of the page's top band, read at ``DEFAULT_PROBE_SCALE`` of ``dpi`` (enough to see the table's
+    title, its 部门名称 line and its column labels, or another table's title), and the quarter turns that set the
+    page upright (``numpy.rot90``'s k): 0, unless the band's lines stand up (``standing``); then the band of the
+    page turned each way is read, and the way whose lines lie and read with the higher scores wins (upside down,
+    the engine reads little, and that little poorly). Only a turned page pays for the two more reads."""
+    grey = render(page, dpi * DEFAULT_PROBE_SCALE)
+    text, lines = _band(grey)
+    if not standing(lines):
+        return text, 0
+    readings = {turns: _band(_turned(grey, turns)) for turns in (1, 3)}
+
+    def weight(turns: int) -> float:
+        band_lines = readings[turns][1]
+        return 0.0 if standing(band_lines) else sum(len(line["text"]) * line["score"] for line in _sure(band_lines))
+
+    turns = max(readings, key=weight)
+    return readings[turns][0], turns
 
 
 class ScannedBook:
@@ -417,6 +488,7 @@ class ScannedBook:
         self._pdf = pdfium.PdfDocument(data)
         self.indexes = {i for i in range(len(self._pdf)) if image_only(self._pdf[i])}
         self._pages: dict[int, ScannedPage] = {}
+        self._turns: dict[int, int] = {}  # quarter turns that set a page upright, where a probe found them
         self._on_step = on_step
 
     def _step(self, kind: str, index: int) -> None:
@@ -437,7 +509,7 @@ class ScannedBook:
                     filled[index] = self.page(index).text
                 else:
                     self._step(OCR_PROBE, index)
-                    band = probe_text(self._pdf[index])
+                    band, self._turns[index] = probe(self._pdf[index])
                     filled[index] = self.page(index).text if page_kind(band) in PROBE_READS_WHOLE else band
             previous = page_kind(filled[index])
         return filled
@@ -445,7 +517,14 @@ class ScannedBook:
     def page(self, index: int) -> ScannedPage:
         if index not in self._pages:
             self._step(OCR_WHOLE_PAGE, index)
-            self._pages[index] = read_scanned_page(self._pdf[index])
+            turns = self._turns.get(index, self._turns.get(index - 1, 0))  # unprobed: as the page before lies
+            read = read_scanned_page(self._pdf[index], turns=turns)
+            if read.standing:  # it lies otherwise: probed, and read again the right way up
+                _, self._turns[index] = probe(self._pdf[index])
+                if self._turns[index] != turns:
+                    read = read_scanned_page(self._pdf[index], turns=self._turns[index])
+            self._turns[index] = self._turns.get(index, turns)
+            self._pages[index] = read
         return self._pages[index]
 
     @property

@@ -5,7 +5,7 @@ The source must embed its fonts (``Layout(font=embedded_font())``; the card rend
 font the PDF does not embed from the machine's fonts, so the picture, and what OCR reads from it, would depend on
 the machine. A page may be left as text (``scanned_pages``), as books whose appendix tables alone are scanned.
 
-Usage: python -m synth.scan SOURCE.pdf SCANNED.pdf [--dpi 200] [--angle 0.6] [--pages 2,3]
+Usage: python -m synth.scan SOURCE.pdf SCANNED.pdf [--dpi 200] [--angle 0.6] [--quarter-turns 1] [--pages 2,3]
 """
 
 from __future__ import annotations
@@ -37,10 +37,16 @@ class ScanSettings(TypedDict):
     noise: int
     blur: float
     jpeg_quality: int
+    quarter_turns: int  # the sheet laid on its side: 1 a quarter turn counter-clockwise, 3 clockwise
 
 
 DEFAULT_SETTINGS = ScanSettings(
-    dpi=DEFAULT_DPI, angle=DEFAULT_ANGLE, noise=DEFAULT_NOISE, blur=DEFAULT_BLUR, jpeg_quality=DEFAULT_JPEG_QUALITY
+    dpi=DEFAULT_DPI,
+    angle=DEFAULT_ANGLE,
+    noise=DEFAULT_NOISE,
+    blur=DEFAULT_BLUR,
+    jpeg_quality=DEFAULT_JPEG_QUALITY,
+    quarter_turns=0,
 )
 
 
@@ -48,6 +54,8 @@ def scanned_image(page: Image.Image, settings: ScanSettings, rng: random.Random)
     """One page as the scanner returns it: grey paper, turned by ``angle`` (the corners filled with paper),
     speckled by ``noise`` grey levels either way (seeded: a book scans the same every time), then blurred."""
     grey = page.convert("L").point(lambda level: level * DEFAULT_PAPER // 255)
+    if settings["quarter_turns"] % 4:
+        grey = grey.rotate(90 * settings["quarter_turns"], expand=True)
     turned = grey.rotate(settings["angle"], resample=Image.Resampling.BICUBIC, fillcolor=DEFAULT_PAPER)
     amount = settings["noise"]
     speckle = Image.frombytes("L", turned.size, rng.randbytes(turned.size[0] * turned.size[1]))
@@ -77,6 +85,8 @@ def scan_book(
             if not fonts_embedded(page):
                 raise ValueError(f"{source} page {number}: a font is not embedded; its picture would be the machine's")
             width, height = page.get_size()
+            if settings["quarter_turns"] % 2:
+                width, height = height, width
             picture = page.render(scale=settings["dpi"] / 72).to_pil()
             image = scanned_image(picture, settings, rng)
             data = io.BytesIO()
@@ -97,9 +107,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("scanned", type=Path)
     parser.add_argument("--dpi", type=int, default=DEFAULT_DPI)
     parser.add_argument("--angle", type=float, default=DEFAULT_ANGLE)
+    parser.add_argument("--quarter-turns", type=int, default=0, help="pages laid on their side: 1 or 3 (default 0)")
     parser.add_argument("--pages", help="pages to scan, e.g. 2,3 (default every page)")
     args = parser.parse_args(argv)
-    settings = ScanSettings(**{**DEFAULT_SETTINGS, "dpi": args.dpi, "angle": args.angle})
+    settings = ScanSettings(
+        **{**DEFAULT_SETTINGS, "dpi": args.dpi, "angle": args.angle, "quarter_turns": args.quarter_turns}
+    )
     pages = [int(n) for n in args.pages.split(",")] if args.pages else None
     scan_book(args.source, args.scanned, settings, pages)
     return 0
