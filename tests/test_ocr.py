@@ -1,7 +1,8 @@
-"""Scanned pages read by OCR (issue 23, extract/scanned.py), on a book whose table page alone is scanned (a text
-cover, a picture of the table), built beside the same book typeset as text by one nightly build: both publish
-the same units and projects with the same amounts, every indicator with its codes, every misread target flagged,
-and each record says its text came from OCR and how sure the engine was.
+"""Scanned pages read by OCR (issue 23, extract/scanned.py): one nightly build of a book typeset as text beside
+three scans of it (its table page alone, every page, every page laid on its side): all publish the same units and
+projects with the same amounts, every indicator with its codes, every misread target flagged, and each record says
+its text came from OCR and how sure the engine was. Then a blank leaf inside a scanned table, the separators put
+back in indicator cells, and the time OCR steps add to a file's timer.
 
 The book is two units of the sample (three projects, one page), typeset with an embedded font (so the picture does
 not depend on the machine's fonts) and scanned by synth/scan.py (turned 0.6°, grey, speckled, blurred, JPEG).
