@@ -521,8 +521,10 @@ class ScannedBook:
             turns = self._turns.get(index, self._turns.get(index - 1, 0))  # unprobed: as the page before lies
             read = read_scanned_page(self._pdf[index], turns=turns)
             if read.standing:  # it lies otherwise: probed, and read again the right way up
+                self._step(OCR_PROBE, index)
                 _, self._turns[index] = probe(self._pdf[index])
                 if self._turns[index] != turns:
+                    self._step(OCR_WHOLE_PAGE, index)
                     read = read_scanned_page(self._pdf[index], turns=self._turns[index])
             self._turns[index] = self._turns.get(index, turns)
             self._pages[index] = read
