@@ -15,12 +15,14 @@ import time
 import unicodedata
 from collections.abc import Callable
 from contextlib import closing
+from functools import partial
 from pathlib import Path
 from typing import TypedDict
 
 import duckdb
 import pypdfium2 as pdfium
 
+from common.atomic import write_atomic_with
 from extract.limits import DEFAULT_LIMITS, read_under_limits
 from extract.locate import page_kind
 from extract.model import TEXT_OCR, TEXT_PDF
@@ -60,14 +62,14 @@ def _books(seed: dict, folder: Path) -> tuple[Path, Path, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     layout = Layout(font=embedded_font())
     text, whole = folder / "sample_text.pdf", folder / "whole_text.pdf"
-    if not text.exists():
-        render_book(seed, text, layout)
+    if not text.exists():  # written whole or not at all: a bench killed mid-write leaves no book to reuse
+        write_atomic_with(text, partial(render_book, seed, layout=layout))
     if not whole.exists():
-        render_book(seed, whole, layout, whole_book=True, other_pages=OTHER_PAGES)
+        write_atomic_with(whole, partial(render_book, seed, layout=layout, whole_book=True, other_pages=OTHER_PAGES))
     scanned, whole_scanned = folder / "sample_scanned.pdf", folder / "whole_scanned.pdf"
     for source, target in ((text, scanned), (whole, whole_scanned)):
         if not target.exists():
-            scan_book(source, target)
+            write_atomic_with(target, partial(scan_book, source))
     return text, scanned, whole_scanned
 
 
