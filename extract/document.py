@@ -29,7 +29,7 @@ from .locate import (
     title_in,
 )
 from .model import COLUMNS, NO_TABLE, TEXT_OCR, Document, ExtractionError, OcrStep, TableRow
-from .ocr_text import printed_indicators
+from .ocr_text import print_marks
 from .page_text import page_texts
 from .pdfobjects import LaidOutPage, page_chars
 from .rows import cell_text, check_amounts, classify, header_zone_stray, page_rows, text_lines
@@ -133,13 +133,9 @@ class TableRead:
             zone_top = self._title_top(page, title) if not self.rows else float("-inf")
             above = [c for c in page_chars(page) if zone_top <= c["top"] < header.top - 0.5 and c["text"].strip()]
             result.stray = header_zone_stray(above, department) + result.stray
-        if isinstance(page, ScannedPage) and page.unread:
-            x0, top, _, _ = page.unread[0]
-            raise ExtractionError(
-                f"{len(page.unread)} marks of ink OCR could not read as text (the first at x {x0:.0f}, y {top:.0f} pt)",
-                number,
-                "ocr_unread",
-            )
+        unread = page.unread_refusal(number) if isinstance(page, ScannedPage) else None
+        if unread is not None:
+            raise unread
         if result.stray:
             stray = cell_text(result.stray)[:40]
             raise ExtractionError(
@@ -287,10 +283,9 @@ def _document(
             f"{table.table_chars} characters in the table but {cell_chars} written to cells", code="char_count_mismatch"
         )
     assert table.title is not None
-    indicators = COLUMNS.index("indicator_text")
     for row in table.rows:
-        if row.text_source == TEXT_OCR:  # the grammar's separators as printed (after the counts: they may differ)
-            row.cells[indicators] = printed_indicators(row.cells[indicators])
+        if row.text_source == TEXT_OCR:  # the grammar's marks as printed (after the counts: they may differ)
+            print_marks(row)
     return Document(
         document_id=identifier,
         source_sha256=hashlib.sha256(data).hexdigest(),
@@ -402,7 +397,7 @@ def read_document(data: bytes, on_ocr_step: OcrStep | None = None) -> list[Table
 
 
 def _read_tables(data: bytes, texts: list[str], page_count: int, scanned: ScannedBook | None) -> list[TableResult]:
-    others = _guarded(lambda: read_other_format(data, texts))
+    others = _guarded(lambda: read_other_format(data, texts, scanned=scanned))
     if others is not None:  # a card, indicator-table or period format: its reader's documents
         return [replace(d, cover_year=cover_year(texts[: d.table_pages[0] - 1])) for d in others]
     plans = plan_tables(texts)

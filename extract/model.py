@@ -107,6 +107,13 @@ class TableRow:
                 for pair in zip(self.confidences or [None] * len(cells), confidences, strict=True)
             ]
 
+    def scored(self, confidence: float | None) -> None:
+        """The row was read from OCR'd text scored ``confidence`` (its other cells on a card, a later row of its
+        project): its lowest score, in every cell, where no cell says which (None: text, nothing changes)."""
+        if confidence is not None:
+            lowest = min(confidence, self.ocr_confidence if self.ocr_confidence is not None else 1.0)
+            self.confidences = [lowest] * len(self.cells)
+
     @property
     def text_source(self) -> str:
         """Where the row's text came from: ``ocr`` when any of its characters was read from a picture."""

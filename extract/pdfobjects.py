@@ -7,7 +7,7 @@ Coordinates are PDF points from the page's top-left corner (``top`` grows downwa
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NotRequired, Protocol, TypedDict, cast
 
 
@@ -41,6 +41,8 @@ class Edge(TypedDict):
     x1: float
     top: float
     bottom: float
+    width: float  # x1 - x0 (pdfplumber's ``TableFinder`` filters edges by length)
+    height: float  # bottom - top
 
 
 class LaidOutPage(Protocol):
@@ -59,6 +61,11 @@ class LaidOutPage(Protocol):
     def extract_words(self, **options: Any) -> list[dict[str, Any]]: ...
 
     def close(self) -> None: ...
+
+
+def ocr_confidence(chars: Iterable[Mapping[str, Any]]) -> float | None:
+    """The lowest OCR score of the characters (``Char.confidence``), None when none was OCR'd."""
+    return min((c["confidence"] for c in chars if "confidence" in c), default=None)
 
 
 def page_chars(page: LaidOutPage) -> list[Char]:

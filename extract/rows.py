@@ -17,7 +17,7 @@ from decimal import Decimal
 from .columns import ColumnHeader
 from .locate import OTHER_TITLE, TITLE_LINE, UNIT_LINE, compact, is_furniture
 from .model import AMOUNT_COLUMNS, COLUMNS, TOTAL_COLUMN, ExtractionError, TableRow
-from .pdfobjects import Char, LaidOutPage, page_chars, page_edges
+from .pdfobjects import Char, LaidOutPage, ocr_confidence, page_chars, page_edges
 from .tolerances import (
     DEFAULT_CENTRED,
     DEFAULT_EDGE_TOLERANCE,
@@ -48,7 +48,7 @@ class PagePiece:
     def confidences(self) -> list[float | None]:
         """Per cell, the lowest OCR score of its characters, None for a cell with no OCR'd character; an empty
         list for a piece printed as text."""
-        scores = [min((c["confidence"] for c in chars if "confidence" in c), default=None) for chars in self.cells]
+        scores = [ocr_confidence(chars) for chars in self.cells]
         return scores if any(score is not None for score in scores) else []
 
     @property

@@ -22,9 +22,10 @@ from typing import Any, TypedDict
 import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from pdfplumber.table import Table, TableFinder
 from pdfplumber.utils import extract_words
 
-from .model import OCR_PROBE, OCR_WHOLE_PAGE, OcrStep
+from .model import OCR_PROBE, OCR_WHOLE_PAGE, ExtractionError, OcrStep
 from .pdfobjects import Char, Edge
 
 DEFAULT_OCR_DPI = 200  # what offices scan at; the engine reads 9-point text well from it
@@ -40,6 +41,10 @@ ENGINE_TEXT_SCORE = 0.5
 DEFAULT_SKEW_STEP = 0.1  # degrees between the turns tried
 DEFAULT_SKEW_WIDTH = 1000  # pixels: the skew is measured on a copy this wide
 DEFAULT_RULING_LENGTH = 0.04  # of the page's width (height for vertical rulings): shorter strokes are text
+# Of the page's height: a shorter upright stroke is a ruling when it runs from one horizontal ruling to another
+# (``_joins``), as the sides of a one-line cell of a card do (15 points; the long-ruling floor is 34 on A4).
+DEFAULT_CELL_SIDE = 0.008
+DEFAULT_JOIN = 3  # pixels: how near a horizontal ruling a cell's side ends
 DEFAULT_MIN_INK = 40  # pixels of ink (at DEFAULT_OCR_DPI) a mark needs to be text: specks and dust are smaller
 DEFAULT_INK_MARGIN = 4  # pixels around an OCR line's box its own glyphs may reach
 DEFAULT_REREAD_MARGIN = 12  # pixels of paper around missed ink when it is read again on its own
@@ -51,6 +56,9 @@ DEFAULT_OCR_TITLE_RATIO = 1.45
 # What a probe must show for its page to be read whole (``locate.page_kind``): the title above the column labels, or
 # the labels alone (a continuation page). A title alone (a contents or section page) is not read whole.
 PROBE_READS_WHOLE = ("title", "header")
+
+
+Box = tuple[int, int, int, int]  # x, y, width, height in pixels
 
 
 class OcrLine(TypedDict):
@@ -128,34 +136,52 @@ def _ink(grey: np.ndarray) -> np.ndarray:
     return ink
 
 
-def _stroke_mask(ink: np.ndarray, horizontal: bool) -> np.ndarray:
-    """The ink of long straight strokes (ruled lines): what survives an opening by a line ``DEFAULT_RULING_LENGTH``
-    of the page long."""
+def _stroke_mask(ink: np.ndarray, horizontal: bool, share: float = DEFAULT_RULING_LENGTH) -> np.ndarray:
+    """The ink of long straight strokes (ruled lines): what survives an opening by a line ``share`` of the page
+    long."""
     import cv2
 
     height, width = ink.shape
-    length = max(int((width if horizontal else height) * DEFAULT_RULING_LENGTH), 10)
+    length = max(int((width if horizontal else height) * share), 10)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if horizontal else (1, length))
     return cv2.dilate(cv2.erode(ink, kernel), kernel)
 
 
-def _strokes(ink: np.ndarray, horizontal: bool) -> list[tuple[int, int, int, int]]:
-    """Long straight strokes (ruled lines) as boxes x, y, width, height in pixels."""
+def _strokes(ink: np.ndarray, horizontal: bool, share: float = DEFAULT_RULING_LENGTH) -> list[Box]:
+    """Straight strokes at least ``share`` of the page long, as boxes x, y, width, height in pixels."""
     import cv2
 
-    count, _, stats, _ = cv2.connectedComponentsWithStats(_stroke_mask(ink, horizontal), connectivity=8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(_stroke_mask(ink, horizontal, share), connectivity=8)
     return [tuple(int(v) for v in stats[i][:4]) for i in range(1, count)]  # type: ignore[misc]
 
 
-def unread_ink(grey: np.ndarray, lines: list[OcrLine]) -> list[tuple[int, int, int, int]]:
+def _joins(stroke: Box, rows: list[Box]) -> bool:
+    """A short upright stroke runs from one horizontal ruling to another (within ``DEFAULT_JOIN`` pixels): a
+    cell's side (a glyph's stroke keeps a cell's padding from the rulings)."""
+    x, y, width, height = stroke
+    middle = x + width / 2
+
+    def meets(end: int) -> bool:
+        return any(
+            left <= middle <= left + length and top - DEFAULT_JOIN <= end <= top + thickness + DEFAULT_JOIN
+            for left, top, length, thickness in rows
+        )
+
+    return meets(y) and meets(y + height)
+
+
+def unread_ink(grey: np.ndarray, lines: list[OcrLine], rules: list[Box]) -> list[Box]:
     """Ink no OCR line covers, as boxes x, y, width, height in pixels: text the engine's detector missed (a word
-    alone in a cell is sometimes not seen). Rulings are not text; specks of less than ``DEFAULT_MIN_INK`` pixels
-    are dust; characters closer than a character's width are one box."""
+    alone in a cell is sometimes not seen). The ``rules`` (``_ruling_boxes``) and the blur around them are not
+    text; specks of less than ``DEFAULT_MIN_INK`` pixels are dust; characters closer than a character's width are
+    one box."""
     import cv2
 
     ink = _ink(grey)
-    rules = cv2.dilate(_stroke_mask(ink, True) | _stroke_mask(ink, False), np.ones((5, 5), np.uint8))
-    ink[rules > 0] = 0
+    ruled = np.zeros_like(ink)
+    for x, y, width, height in rules:
+        ruled[y : y + height, x : x + width] = 255
+    ink[cv2.dilate(ruled, np.ones((5, 5), np.uint8)) > 0] = 0
     for line in lines:
         if line["boxes"]:
             x0, top, x1, bottom = (int(v) for v in _extent(line))
@@ -261,17 +287,39 @@ def straighten(grey: np.ndarray, angle: float) -> np.ndarray:
     return cv2.warpAffine(grey, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=paper)
 
 
-def rulings(grey: np.ndarray, scale: float) -> list[Edge]:
-    """The page's ruled lines as pdfplumber's edges (``scale``: points a pixel)."""
+def _ruling_boxes(grey: np.ndarray) -> tuple[list[Box], list[Box]]:
+    """The page's ruled lines as boxes x, y, width, height in pixels, horizontal and upright: long straight strokes,
+    and the short upright ones that join two horizontal rulings (``_joins``)."""
     ink = _ink(grey)
-    edges: list[Edge] = []
-    for x, y, width, height in _strokes(ink, horizontal=True):
-        middle = (y + height / 2) * scale
-        edges.append(Edge(orientation="h", x0=x * scale, x1=(x + width) * scale, top=middle, bottom=middle))
-    for x, y, width, height in _strokes(ink, horizontal=False):
-        middle = (x + width / 2) * scale
-        edges.append(Edge(orientation="v", x0=middle, x1=middle, top=y * scale, bottom=(y + height) * scale))
+    rows = _strokes(ink, horizontal=True)
+    long = max(int(ink.shape[0] * DEFAULT_RULING_LENGTH), 10)
+    sides = [s for s in _strokes(ink, horizontal=False, share=DEFAULT_CELL_SIDE) if s[3] >= long or _joins(s, rows)]
+    return rows, sides
+
+
+def rulings(grey: np.ndarray, scale: float) -> list[Edge]:
+    """The page's ruled lines (``_ruling_boxes``) as pdfplumber's edges (``scale``: points a pixel)."""
+    return _edges(*_ruling_boxes(grey), scale=scale)
+
+
+def _edges(rows: list[Box], sides: list[Box], scale: float) -> list[Edge]:
+    edges = [_edge("h", x * scale, (x + w) * scale, (y + h / 2) * scale, (y + h / 2) * scale) for x, y, w, h in rows]
+    edges += [_edge("v", (x + w / 2) * scale, (x + w / 2) * scale, y * scale, (y + h) * scale) for x, y, w, h in sides]
     return edges
+
+
+def _erased(grey: np.ndarray, rules: list[Box]) -> np.ndarray:
+    """The picture with its ``rules`` painted over in the paper's grey: the engine reads a cell's side beside a
+    word as a character (``实施单位|广州…`` read ``实施单位业广州…``)."""
+    clean = grey.copy()
+    paper = int(np.median(grey))
+    for x, y, width, height in rules:
+        clean[max(y - 1, 0) : y + height + 1, max(x - 1, 0) : x + width + 1] = paper
+    return clean
+
+
+def _edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> Edge:
+    return Edge(orientation=orientation, x0=x0, x1=x1, top=top, bottom=bottom, width=x1 - x0, height=bottom - top)
 
 
 def _closed(boxes: list[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:
@@ -401,6 +449,23 @@ class ScannedPage:
     def extract_words(self, **options: Any) -> list[dict[str, Any]]:
         return extract_words(self.chars, **options)  # type: ignore[arg-type]
 
+    def unread_refusal(self, number: int) -> ExtractionError | None:
+        """The refusal of a page on which OCR left ink unread (page ``number``), naming the first mark: every
+        character of a table lands in a cell or is reported."""
+        if not self.unread:
+            return None
+        x0, top, _, _ = self.unread[0]
+        return ExtractionError(
+            f"{len(self.unread)} marks of ink OCR could not read as text (the first at x {x0:.0f}, y {top:.0f} pt)",
+            number,
+            "ocr_unread",
+        )
+
+    def find_tables(self) -> list[Table]:
+        """The ruled tables of the page, as pdfplumber's ``Page.find_tables`` finds them (its ``TableFinder`` reads
+        only ``edges`` with the default settings): what the card and grid readers read (``formats.grid``)."""
+        return TableFinder(self).tables  # type: ignore[arg-type]
+
     def close(self) -> None:
         return None
 
@@ -428,9 +493,11 @@ def read_scanned_page(page: pdfium.PdfPage, dpi: float = DEFAULT_OCR_DPI, turns:
     angle = skew_angle(grey)
     grey = straighten(grey, angle)
     scale = 72 / dpi
-    every_line, edges = read_lines(grey, min_score=0.0), rulings(grey, scale)
+    rows, sides = _ruling_boxes(grey)
+    edges, clean = _edges(rows, sides, scale), _erased(grey, rows + sides)
+    every_line = read_lines(clean, min_score=0.0)
     lines = _sure(every_line)
-    found, unread = reread(grey, unread_ink(grey, lines))
+    found, unread = reread(clean, unread_ink(grey, lines, rows + sides))
     lines += found
     rows = [e["top"] / scale for e in edges if e["orientation"] == "h"]
     page_text = reading_text(lines, rows)
@@ -475,6 +542,17 @@ def probe(page: pdfium.PdfPage, dpi: float = DEFAULT_OCR_DPI) -> tuple[str, int]
     return readings[turns][0], turns
 
 
+def shows_a_table(text: str) -> bool:
+    """The text (a probe's band, a page) may belong to a performance-target table, so its page is read whole: the
+    Guangzhou table's title above its column labels or the labels alone (``PROBE_READS_WHOLE``), or a page any
+    other format's detection takes for one (a card's title and 项目名称, an indicator grid's labels). A title
+    alone (a contents or section page) is not."""
+    from .formats import detect  # imported late: the formats read scanned pages through this module
+    from .locate import page_kind
+
+    return page_kind(text) in PROBE_READS_WHOLE or detect(text).looks_like_a_target_table
+
+
 class ScannedBook:
     """The scanned pages of one book (``image_only``): each probed once, and read whole once when the reader asks
     for it (``page``); ``on_step`` is told each step as it starts (``OCR_PROBE`` or ``OCR_WHOLE_PAGE``, the page
@@ -500,19 +578,17 @@ class ScannedBook:
         return index in self.indexes
 
     def texts(self, texts: list[str]) -> list[str]:
-        from .locate import page_kind
-
         filled = list(texts)
-        previous = "plain"
+        previous = False  # the page before shows a table
         for index, text in enumerate(texts):
             if index in self.indexes and not text.strip():
-                if previous in PROBE_READS_WHOLE:  # the table most likely goes on: its probe would be wasted
+                if previous:  # the table most likely goes on: its probe would be wasted
                     filled[index] = self.page(index).text
                 else:
                     self._step(OCR_PROBE, index)
                     band, self._turns[index] = probe(self._pdf[index])
-                    filled[index] = self.page(index).text if page_kind(band) in PROBE_READS_WHOLE else band
-            previous = page_kind(filled[index])
+                    filled[index] = self.page(index).text if shows_a_table(band) else band
+            previous = shows_a_table(filled[index])
         return filled
 
     def page(self, index: int) -> ScannedPage:

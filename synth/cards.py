@@ -18,6 +18,7 @@ from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
 
+from .budget_book import FONT
 from .command import seed_and_output
 from .grid import Cell, GridStyle, GridWriter
 
@@ -466,6 +467,7 @@ def render_project_cards(
     fields: tuple[tuple[str, str], ...] = (),
     money: tuple[tuple[str, str], ...] = (),
     beside: bool = False,
+    font: str = FONT,
 ) -> Path:
     """Format 1, cards flowing down the pages: short cards share a page, a long one continues on the next.
     ``note_after`` puts a page of plain text after that many cards (a section note in the middle); ``content``
@@ -474,7 +476,7 @@ def render_project_cards(
     last card, outside every cell; ``fields`` and ``money`` add header rows (``_card_header``); ``beside`` prints
     the grid beside a 绩效指标 label cell merged down its rows, as the national and Shanghai forms do."""
     title = f"{YEARS['project_card']}年项目支出绩效目标表"
-    writer = GridWriter(path, title, subtitle_right="单位：万元", style=style)
+    writer = GridWriter(path, title, subtitle_right="单位：万元", style=style or GridStyle(font=font))
     columns = _columns([0.12, 0.18, 0.18, 0.3, 0.22] if beside else [0.2, 0.2, 0.35, 0.25])[1 if beside else 0 :]
     labels = ["一级指标", "二级指标", "三级指标", "指标值"]
     content = content or project_card_content(seed, per_unit)
@@ -507,9 +509,11 @@ def render_project_cards(
     return writer.save()
 
 
-def render_split_value_cards(seed: dict, path: Path, per_unit: int = DEFAULT_PROJECTS_PER_UNIT) -> Path:
+def render_split_value_cards(
+    seed: dict, path: Path, per_unit: int = DEFAULT_PROJECTS_PER_UNIT, font: str = FONT
+) -> Path:
     """Format 2, landscape, one card per page (a long card continues, its grid header repeated)."""
-    style = GridStyle(landscape=True, font_size=7.5)
+    style = GridStyle(landscape=True, font_size=7.5, font=font)
     writer = GridWriter(path, f"{YEARS['split_value_card']}年度项目支出绩效目标申报表", style=style)
     columns = _columns([0.11, 0.11, 0.26, 0.07, 0.07, 0.1, 0.08, 0.06, 0.14])
     labels = ["一级指标", "二级指标", "三级指标", "指标性质", "指标方向", "目标值", "计量单位", "分值", "备注"]
@@ -523,12 +527,18 @@ def render_split_value_cards(seed: dict, path: Path, per_unit: int = DEFAULT_PRO
 
 
 def render_period_cards(
-    seed: dict, path: Path, per_unit: int = DEFAULT_PROJECTS_PER_UNIT, period_values: bool = False
+    seed: dict,
+    path: Path,
+    per_unit: int = DEFAULT_PROJECTS_PER_UNIT,
+    period_values: bool = False,
+    font: str = FONT,
 ) -> Path:
     """Format 4, one card per page when it fits, grid header repeated on a continuation page. With
     ``period_values`` the grid prints the 实施期 value beside the annual one
     (实施期指标值及单位 | 本年度指标值及单位)."""
-    writer = GridWriter(path, f"{YEARS['period_card']}年项目支出绩效目标表", subtitle_right="金额单位：万元")
+    writer = GridWriter(
+        path, f"{YEARS['period_card']}年项目支出绩效目标表", subtitle_right="金额单位：万元", style=GridStyle(font=font)
+    )
     columns = _columns([0.18, 0.16, 0.26, 0.14, 0.14, 0.12] if period_values else [0.2, 0.2, 0.3, 0.18, 0.12])
     labels = ["一级指标", "二级指标", "三级指标", "指标值及单位", "绩效标准"]
     if period_values:
@@ -558,13 +568,13 @@ def render_period_cards(
 
 
 def render_indicator_table(
-    seed: dict, path: Path, per_unit: int = DEFAULT_PROJECTS_PER_UNIT, merged: bool = False
+    seed: dict, path: Path, per_unit: int = DEFAULT_PROJECTS_PER_UNIT, merged: bool = False, font: str = FONT
 ) -> Path:
     """Format 3, landscape: subtotal row per unit, project cells and 一级/二级 cells on their first row only. With
     ``merged``, as a spreadsheet prints it: each project's cells merged down its rows, their whole text drawn in
     every part of the cell and clipped to it (a goal longer than its cell is cut; a cell split by a page break
     shows its text in pieces on both pages, the rest still in the content stream)."""
-    style = GridStyle(landscape=True, font_size=6.5)
+    style = GridStyle(landscape=True, font_size=6.5, font=font)
     department = seed["document"]["department"]
     writer = GridWriter(
         path, f"{YEARS['indicator_table']}年项目支出绩效目标表", f"部门名称：{department}", "单位：元", style
@@ -611,12 +621,14 @@ def render_indicator_table(
     return writer.save()
 
 
-def render_national_declaration(seed: dict, path: Path, per_unit: int = DEFAULT_PROJECTS_PER_UNIT) -> Path:
+def render_national_declaration(
+    seed: dict, path: Path, per_unit: int = DEFAULT_PROJECTS_PER_UNIT, font: str = FONT
+) -> Path:
     """The national template as the Ministry prints it: one card per page, labels with a colon, amounts side by
     side (中期 | 年度), the goals' labels in a row above them, and the grid beside a 绩效指标 cell merged down its
     rows (cut by a page break when a card runs on: its header repeated)."""
     year = YEARS["national_declaration"]
-    style = GridStyle(font_size=7.0, padding=2.5)
+    style = GridStyle(font_size=7.0, padding=2.5, font=font)
     writer = GridWriter(path, "项目支出绩效目标申报表", subtitle_left=f"（{year}年度）", style=style)
     span = f"（{year}年-{year + NATIONAL_YEARS - 1}年）"
     columns = _columns([0.1, 0.14, 0.14, 0.26, 0.18, 0.18])[1:]
@@ -674,12 +686,14 @@ def render_national_declaration(seed: dict, path: Path, per_unit: int = DEFAULT_
     return writer.save()
 
 
-def render_shanghai_form(seed: dict, path: Path, per_unit: int = DEFAULT_PROJECTS_PER_UNIT) -> Path:
+def render_shanghai_form(
+    seed: dict, path: Path, per_unit: int = DEFAULT_PROJECTS_PER_UNIT, font: str = FONT
+) -> Path:
     """Shanghai's form as its system prints it: cards flowing down the pages (a long one runs on, its grid header
     not repeated), two fields to a row, money in 元 side by side (项目 | 年度, the year's side one row longer), the
     goals' labels over them (the second card's 2026-style label with its years), the grid beside 绩效指标."""
     year = YEARS["shanghai_form"]
-    writer = GridWriter(path, f"{year}年财政项目支出绩效目标填报表", style=GridStyle(font_size=7.5, padding=2.0))
+    writer = GridWriter(path, f"{year}年财政项目支出绩效目标填报表", style=GridStyle(font_size=7.5, padding=2.0, font=font))
     columns = _columns([0.12, 0.16, 0.18, 0.32, 0.22])[1:]
     labels = ["一级指标", "二级指标", "三级指标", "年度指标值"]
     for n, p in enumerate(shanghai_form_content(seed, per_unit)):
@@ -733,12 +747,13 @@ def render_county_form(
     path: Path,
     per_unit: int = DEFAULT_PROJECTS_PER_UNIT,
     content: list[PrintedProject] | None = None,
+    font: str = FONT,
 ) -> Path:
     """A county form: 填报单位（盖章） above each card, fields two to a row, money as one sentence, goals' labels over
     them, then the 长期 grid and the 年度 grid, each beside its label merged down its rows (cut where a page
     breaks, no header repeated), landscape. ``content`` replaces the seed's (a 长期 grid that does not pair)."""
     year = YEARS["county_form"]
-    style = GridStyle(landscape=True, font_size=8.0)
+    style = GridStyle(landscape=True, font_size=8.0, font=font)
     writer = GridWriter(
         path,
         f"{year}年项目绩效目标表",

@@ -54,6 +54,7 @@ class GridStyle:
     block_gap: float = 24.0  # between two blocks on one page: separate tables
     min_rows_on_page: int = 3  # a block starts on a new page unless this many of its rows fit
     title_on_every_page: bool = True  # else on the first page only
+    font: str = FONT  # a scan needs an embedded one (``synth.budget_book.embedded_font``, ``synth.scan``)
 
 
 class GridWriter:
@@ -102,7 +103,7 @@ class GridWriter:
 
     def _lines(self, cell: Cell) -> list[str]:
         inner = (cell.x1 - cell.x0) * self.block_width - 2 * self.style.padding
-        return wrap(cell.text, inner, self.style.font_size)
+        return wrap(cell.text, inner, self.style.font_size, self.style.font)
 
     def _height(self, row: list[Cell]) -> float:
         lines = max([len(self._lines(c)) for c in row if c.down == 1] or [1])
@@ -170,17 +171,17 @@ class GridWriter:
         size = self.style.font_size
         for number, page in enumerate(self.pages, start=1):
             if page.note:
-                canvas.setFont(FONT, 12)
+                canvas.setFont(self.style.font, 12)
                 for n, line in enumerate(page.note):
                     canvas.drawString(self.left, self.height / 2 - n * 20, line)
                 canvas.showPage()
                 continue
             if number > 1 and not self.style.title_on_every_page:
                 self.title = self.subtitle_left = self.subtitle_right = ""
-            canvas.setFont(FONT, 14)
+            canvas.setFont(self.style.font, 14)
             title = self.title if page.title is None else page.title
             canvas.drawCentredString(self.width / 2, self.height - self.style.margin - 14, title)
-            canvas.setFont(FONT, size)
+            canvas.setFont(self.style.font, size)
             subtitle = self.height - self.style.margin - 32
             if self.subtitle_left:
                 canvas.drawString(self.left, subtitle, self.subtitle_left)
@@ -199,7 +200,7 @@ class GridWriter:
                 for x, baseline, text, align in lines:
                     draw[align](x, baseline, text)
                 canvas.restoreState()
-            canvas.setFont(FONT, 8)
+            canvas.setFont(self.style.font, 8)
             canvas.drawCentredString(self.width / 2, self.style.margin / 2, f"- {number} -")
             canvas.showPage()
         canvas.save()

@@ -1,8 +1,9 @@
 """Scanned pages read by OCR (issue 23, extract/scanned.py): one nightly build of a book typeset as text beside
 two scans of it (its table page alone; every page, each laid on its side): all publish the same units and projects
 with the same amounts, every indicator with its codes, every misread target flagged, and each record says its text
-came from OCR and how sure the engine was. Then a blank leaf inside a table scanned whole and upright, the
-separators put back in indicator cells, and the time OCR steps add to a file's timer.
+came from OCR and how sure the engine was. Then a blank leaf inside a table scanned whole and upright, a scanned
+card book read as its text copy, an amount no sum checks refused when the engine was unsure of it, the separators
+put back in indicator and amount cells, and the time OCR steps add to a file's timer.
 
 The book is two units of the sample (three projects, one page), typeset with an embedded font (so the picture does
 not depend on the machine's fonts) and scanned by synth/scan.py (turned 0.6°, grey, speckled, blurred, JPEG).
@@ -27,8 +28,11 @@ from extract import limits, scanned
 from extract.document import read_document
 from extract.limits import Limits, read_under_limits
 from extract.model import OCR_PROBE, OCR_WHOLE_PAGE, TEXT_OCR, TEXT_PDF, ExtractionError
-from extract.ocr_text import printed_indicators
+from extract.formats.grid import GridRow, PageGrids
+from extract.formats.templates import TEMPLATES
+from extract.ocr_text import printed_amount, printed_indicators
 from synth.budget_book import Layout, embedded_font, render_book
+from synth.cards import project_card_content, render_project_cards
 from synth.scan import DEFAULT_SETTINGS, ScanSettings, scan_book
 from tests.helpers import REPO, character_error_rate, load_seed, make_build_command, raw_seeds_dir
 
@@ -187,6 +191,74 @@ def test_a_blank_scanned_leaf_inside_the_table_is_named(tmp_path: Path, seed: di
     assert isinstance(text, ExtractionError) and isinstance(read, ExtractionError), (text, read)
     assert (read.page, read.code, read.reason) == (text.page, text.code, text.reason)
     assert (read.page, read.code) == (3, "unreadable_table_page")
+
+
+def test_a_scanned_card_book_reads_as_its_text(tmp_path: Path, seed: dict) -> None:
+    """Cards (two of the sample's projects, the grid beside a 绩效指标 cell merged down its rows) scanned: their
+    cells come from the rulings found in the picture (a one-line cell's sides too) and the characters OCR read, into
+    the records the text copy gives: every row at its place with every amount exact, every indicator with its
+    levels, names within the issue's error rates, each row marked OCR'd with the engine's score."""
+    content = project_card_content(seed, 1)[:2]
+    path = render_project_cards(seed, tmp_path / "cards.pdf", content=content, beside=True, font=embedded_font())
+    [text] = read_document(path.read_bytes())
+    [read] = read_document(scan_book(path, tmp_path / "scanned.pdf").read_bytes())
+    assert not isinstance(read, ExtractionError), read
+    assert (read.table_format, read.department_name, read.amount_unit) == (
+        text.table_format,
+        text.department_name,
+        text.amount_unit,
+    )
+    assert read.ocr_pages == read.table_pages == text.table_pages and read.text_source == TEXT_OCR
+    assert [(r.kind, r.cells[1:5]) for r in read.rows] == [(r.kind, r.cells[1:5]) for r in text.rows]
+    assert all(r.text_source == TEXT_OCR and 0 < (r.ocr_confidence or 0) <= 1 for r in read.rows), read.rows
+    names = [(printed.cells[0], got.cells[0]) for printed, got in zip(text.rows, read.rows, strict=True)]
+    assert character_error_rate(names) <= 0.01, names
+    levels = ("row_number", "indicator_seq", "level1_name", "level2_name")
+    assert [[i[k] for k in levels] for i in read.indicators] == [[i[k] for k in levels] for i in text.indicators]
+    indicator_names = [(p["indicator_name"], r["indicator_name"]) for p, r in zip(text.indicators, read.indicators)]
+    assert character_error_rate(indicator_names) <= 0.02, indicator_names
+
+
+def _period_card(total_score: float) -> list[PageGrids]:
+    """A period card (it prints its total alone: no sum checks it) as a scanned page's grid rows, its total's cell
+    read with ``total_score``."""
+    rows = [
+        (["项目支出名称", "巡查经费"], [0.99, 0.99]),
+        (["预算部门", "某街道办事处", "年度本级预算金额", "16.56"], [0.99, 0.99, 0.99, total_score]),
+        (["本年度绩效目标", "做好巡查。"], [0.99, 0.99]),
+        (["一级指标", "二级指标", "三级指标", "指标值及单位"], [0.99] * 4),
+        (["产出指标", "数量指标", "巡查次数", "240次"], [0.99] * 4),
+    ]
+    grid_rows = [
+        GridRow(list(cells), 1, [(n * 100.0, n * 100.0 + 100) for n in range(len(cells))], list(scores))
+        for cells, scores in rows
+    ]
+    return [PageGrids(1, grid_rows)]
+
+
+def test_an_amount_no_sum_checks_is_refused_when_ocr_was_unsure() -> None:
+    """Where nothing printed covers an amount (a card printing its total alone), an amount the engine read with a
+    low score holds the book back naming the cell; read surely, it is read."""
+    [template] = [t for t in TEMPLATES if t.NAME == "period_card"]
+    with pytest.raises(ExtractionError) as refused:
+        template.read(_period_card(0.6))
+    assert (refused.value.code, refused.value.page) == ("ocr_unsure_amount", 1)
+    assert "年度本级预算金额 '16.56'" in refused.value.reason and "0.60" in refused.value.reason
+    [table] = template.read(_period_card(0.99))
+    assert [(row.kind, row.cells[1], row.ocr_confidence) for row in table.rows] == [
+        ("funding_unit", "", 0.99),
+        ("project", "16.56", 0.99),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("read", "printed"),
+    [("165.600.00", "165,600.00"), ("94，700.00", "94,700.00"), ("16.56", "16.56"), ("1.000", "1.000")],
+)
+def test_amount_separators_are_put_back_and_digits_stay(read: str, printed: str) -> None:
+    """A thousands comma read as a point (a number has one decimal point), a full-width mark; an amount with one
+    point (a decimal or a thousands mark: which, nothing says) stays as read."""
+    assert printed_amount(read) == printed
 
 
 PRINTED = "1、1-产出指标；11-数量指标；巡查次数；实施周期指标值:≧240次；年度指标值:≧240次。"

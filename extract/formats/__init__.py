@@ -24,8 +24,10 @@ import pdfplumber
 import pypdfium2 as pdfium
 
 from ..locate import compact
-from ..model import NO_TABLE, ExtractionError, FormatDocument, TableRow
+from ..model import NO_TABLE, TEXT_OCR, ExtractionError, FormatDocument, TableRow
+from ..ocr_text import print_marks
 from ..page_text import page_texts as pdf_page_texts
+from ..scanned import ScannedBook
 from . import indicator_table, packed
 from .grid import PageGrids, page_grids
 from .records import ReadTable
@@ -125,9 +127,10 @@ def reader(name: str, formats: tuple[Format, ...] = FORMATS) -> Format:
     return next(module for module in formats if module.NAME == name)
 
 
-def _read_pages(data: bytes, found: FileDetection) -> list[PageGrids]:
+def _read_pages(data: bytes, found: FileDetection, scanned: ScannedBook | None = None) -> list[PageGrids]:
     """The grids of the format's pages and of the pages that follow one of them without naming a format (a
-    card continued on the next page); such a following page without any grid is not part of the table."""
+    card continued on the next page); such a following page without any grid is not part of the table. A
+    scanned page is read by OCR (``scanned``), the first time the reader asks for it."""
     grids: list[PageGrids] = []
     previous_read = False
     with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -135,11 +138,15 @@ def _read_pages(data: bytes, found: FileDetection) -> list[PageGrids]:
             page = None
             mine = detection.format_name == found.format_name
             if mine or (previous_read and detection.format_name is None and not detection.other_table):
-                plumber_page = pdf.pages[detection.page - 1]
-                try:
-                    page = page_grids(plumber_page, detection.page, continuation=not mine)
-                finally:
-                    plumber_page.close()  # released as soon as read, as the packed reader does: long books
+                index = detection.page - 1
+                if scanned is not None and index in scanned:
+                    page = page_grids(scanned.page(index), detection.page, continuation=not mine)
+                else:
+                    plumber_page = pdf.pages[index]
+                    try:
+                        page = page_grids(plumber_page, detection.page, continuation=not mine)
+                    finally:
+                        plumber_page.close()  # released as soon as read, as the packed reader does: long books
             if page is not None:
                 grids.append(page)
             previous_read = page is not None
@@ -147,26 +154,38 @@ def _read_pages(data: bytes, found: FileDetection) -> list[PageGrids]:
 
 
 def read_formats(
-    data: bytes, found: FileDetection, page_count: int, formats: tuple[Format, ...] = FORMATS
+    data: bytes,
+    found: FileDetection,
+    page_count: int,
+    formats: tuple[Format, ...] = FORMATS,
+    scanned: ScannedBook | None = None,
 ) -> list[FormatDocument]:
     """Read a file of a non-packed format into documents (one per table: a department's cards, a table)."""
     if found.format_name is None:
         raise found.refusal()
-    pages = _read_pages(data, found)
+    pages = _read_pages(data, found, scanned)
     tables = reader(found.format_name, formats).read(pages)
     if not tables:
         raise ExtractionError(f"no project in the {found.format_name} pages", found.table_pages[0], "no_projects")
     digest = hashlib.sha256(data).hexdigest()
-    return [_document(table, pages, digest, ordinal, page_count) for ordinal, table in enumerate(tables, start=1)]
+    scans = scanned.indexes if scanned is not None else set()
+    return [
+        _document(table, pages, digest, ordinal, page_count, scans) for ordinal, table in enumerate(tables, start=1)
+    ]
 
 
-def _document(table: ReadTable, pages: list[PageGrids], digest: str, ordinal: int, page_count: int) -> FormatDocument:
+def _document(
+    table: ReadTable, pages: list[PageGrids], digest: str, ordinal: int, page_count: int, scans: set[int]
+) -> FormatDocument:
     document_id = digest[:16] if ordinal == 1 else f"{digest[:16]}-t{ordinal}"
     numbers = sorted({n for row in table.rows for n in range(row.page_start, row.page_end + 1)})
     mine = [page for page in pages if page.number in numbers]
     first = mine[0]
     for record in table.indicators:
         record["document_id"] = document_id
+    for row in table.rows:
+        if row.text_source == TEXT_OCR:
+            print_marks(row)
     rows: list[TableRow] = list(table.rows)
     return FormatDocument(
         document_id=document_id,
@@ -184,6 +203,7 @@ def _document(table: ReadTable, pages: list[PageGrids], digest: str, ordinal: in
         table_ordinal=ordinal,
         table_format=table.format_name,
         indicators=table.indicators,
+        ocr_pages=[number for number in numbers if number - 1 in scans],
     )
 
 
@@ -197,12 +217,14 @@ def page_texts(data: bytes) -> list[str]:
 
 
 def read_other_format(
-    data: bytes, texts: list[str], formats: tuple[Format, ...] = FORMATS
+    data: bytes, texts: list[str], formats: tuple[Format, ...] = FORMATS, scanned: ScannedBook | None = None
 ) -> list[FormatDocument] | None:
     """The one call ``extract.document.read_document`` makes: the documents of a file in a format other than
     the packed table; None when the file is the packed table (or holds no performance-target table at all), so
     that it is read exactly as before. Raises ExtractionError ``unknown_format`` when its pages look like a
-    performance-target table that no reader knows. ``formats``: the build's; a test passes templates of its own."""
+    performance-target table that no reader knows. ``formats``: the build's; a test passes templates of its own.
+    ``scanned``: the book's scanned pages (``texts`` holds what OCR read of them), read whole where the reader
+    asks for them."""
     found = detect_file(texts, formats)
     if found.format_name == packed.NAME:
         return None
@@ -210,4 +232,4 @@ def read_other_format(
         if any(d.looks_like_a_target_table for d in found.pages):
             raise found.refusal()
         return None
-    return read_formats(data, found, len(texts), formats)
+    return read_formats(data, found, len(texts), formats, scanned)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import AMOUNT_PATTERN, APPENDED_COLUMNS, ExtractionError
+from ..model import AMOUNT_PATTERN, APPENDED_COLUMNS, PERIOD_AMOUNT_COLUMNS, YEAR_AMOUNT_COLUMNS, ExtractionError
 from .grid import Columns, GridRow, PageGrids, normalise
 from .records import AMOUNT_UNIT_IN_LABEL, ReadTable, indicator, table_cells, without_code
 
@@ -41,7 +41,14 @@ AMOUNT = re.compile(AMOUNT_PATTERN)
 SENTENCE_PART = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．])?(?P<label>[^：:]+)[：:](?P<amount>[\d,]+(?:\.\d+)?)(?P<unit>千?万?元)$"
 )
+# Where money written as a sentence breaks into parts: at ；, or at a colon before a numbered part (OCR reads the
+# ； before ``二、自有资金`` as ：; a colon before a part's number ends the part before, whatever was printed).
+PART_BREAK = re.compile(r"[；;]|[：:](?=[一二三四五六七八九十]+[、.．])")
 PAIRED_KEYS = ("level1_name", "level2_name", "indicator_name")  # what two grids' indicators must share
+# An amount read by OCR that no printed sum checks (a card printing its total without parts, the period's amounts:
+# ``int_reconciliation_checks``) must be read with at least this score, or the card is refused naming it. The
+# engine reads the sample's amounts at 0.99 or more; a digit it hesitates over scores lower.
+DEFAULT_AMOUNT_CONFIDENCE = 0.95
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,8 @@ class _Card:
     sides: list[tuple[float, str]] = field(default_factory=list)  # (x0 of a total label, its column prefix)
     group: str = ""  # the group label beside the current row
     stacked: list[tuple[str, str, tuple[float, float]]] = field(default_factory=list)  # labels awaiting values
+    confidence: float | None = None  # the lowest OCR score of its rows (None: printed as text)
+    scores: dict[str, tuple[str, float]] = field(default_factory=dict)  # amount key → (label, its cell's OCR score)
 
 
 def label_of(text: str) -> tuple[str, str]:
@@ -120,6 +129,8 @@ class CardReader:
             self.in_grid, self.columns, self.grid_label = False, None, ""
             self.levels = {key: "" for key in LEVEL_KEYS}
             self._header(row)
+            self._scored(row)
+            return
         elif LEVEL1 in texts and any(label in texts for label in self.spec.indicator_labels):
             self._grid_header(row)
         elif self.card is None:
@@ -129,51 +140,75 @@ class CardReader:
         else:  # a header row (also after a grid header repeated above the header block's last rows)
             self.in_grid = False
             self._header(row)
+        self._scored(row)
+
+    def _scored(self, row: GridRow) -> None:
+        """The card's lowest OCR score so far, with this row's."""
+        card = self.card
+        if card is not None and row.confidence is not None:
+            card.confidence = min(row.confidence, card.confidence if card.confidence is not None else 1.0)
 
     def _header(self, row: GridRow) -> None:
         card = self.card
         assert card is not None
-        cells = [(text, bound) for text, bound in zip(row.cells, row.bounds, strict=True) if text is not None]
+        cells = [
+            (text, bound, score)
+            for text, bound, score in zip(row.cells, row.bounds, row.confidences or [None] * len(row.cells), strict=True)
+            if text is not None
+        ]
         if row.cells and row.cells[0] is not None:  # the row's first cell is printed: a group starts or ends
             card.group = ""
         if card.stacked:
             self._stacked_values(row, cells)
             return
-        labels = [label_of(text) for text, _ in cells]
+        labels = [label_of(text) for text, _, _ in cells]
         for label, unit in labels:
             self.amount_unit = unit or self.amount_unit
             if label in self.spec.groups:
                 card.group = label
-        named = [(label, text, bound) for (label, _), (text, bound) in zip(labels, cells, strict=True)]
+        named = [(label, *cell) for (label, _), cell in zip(labels, cells, strict=True)]
         named = [item for item in named if item[0] not in self.spec.groups]
-        if len(named) > 1 and all(label in self.spec.fields for label, _, _ in named):  # labels over their values
-            card.stacked = [(label, text, bound) for label, text, bound in named if bound is not None]
+        if len(named) > 1 and all(item[0] in self.spec.fields for item in named):  # labels over their values
+            card.stacked = [(label, text, bound) for label, text, bound, _ in named if bound is not None]
             return
         index = 0
         while index < len(named):
-            label, text, bound = named[index]
+            label, text, bound, _ = named[index]
             if not label:  # a group's merged cell cut by a page break
                 index += 1
                 continue
-            value = named[index + 1][1] if index + 1 < len(named) else ""
-            self._field(label, text, value, bound, row.page)
+            _, value, _, score = named[index + 1] if index + 1 < len(named) else ("", "", None, None)
+            self._field(label, text, value, bound, row.page, score)
             index += 2
 
-    def _stacked_values(self, row: GridRow, cells: list[tuple[str, tuple[float, float] | None]]) -> None:
+    def _stacked_values(
+        self, row: GridRow, cells: list[tuple[str, tuple[float, float] | None, float | None]]
+    ) -> None:
         """The row under a row of labels: each value is the label's whose cell it lies under (its middle: the
         rulings of two pages differ by a hair)."""
         card = self.card
         assert card is not None
         pending, card.stacked = card.stacked, []
         for label, text, (x0, x1) in pending:
-            value = next((t for t, b in cells if b is not None and x0 <= (b[0] + b[1]) / 2 < x1), "")
-            self._field(label, text, value, (x0, x1), row.page)
+            value, score = next(
+                ((t, c) for t, b, c in cells if b is not None and x0 <= (b[0] + b[1]) / 2 < x1), ("", None)
+            )
+            self._field(label, text, value, (x0, x1), row.page, score)
 
-    def _field(self, label: str, printed: str, value: str, bound: tuple[float, float] | None, page: int) -> None:
+    def _field(
+        self,
+        label: str,
+        printed: str,
+        value: str,
+        bound: tuple[float, float] | None,
+        page: int,
+        score: float | None = None,
+    ) -> None:
+        """A label and its value; ``score``: the value cell's OCR score (None: printed as text)."""
         card = self.card
         assert card is not None
         if label in self.spec.sentences:
-            self._sentence(label, value, page)
+            self._sentence(label, value, page, score)
         key = self.spec.fields.get(label)
         in_money = card.group in self.spec.money
         if key is None and (in_money or AMOUNT.match(value.strip())):
@@ -190,13 +225,15 @@ class CardReader:
             card.printed[normalise(printed)] = value
         if key is not None and key != "kept":
             card.fields[key] = value
+            if score is not None:
+                card.scores[key] = (normalise(printed), score)
 
-    def _sentence(self, label: str, value: str, page: int) -> None:
+    def _sentence(self, label: str, value: str, page: int, score: float | None) -> None:
         """Money written as one sentence: each part to its column; a part the template does not place refuses."""
         card = self.card
         assert card is not None
         parts = self.spec.sentences[label]
-        for text in (t for t in re.split(r"[；;]", value.strip().rstrip("。")) if t):
+        for text in (t for t in PART_BREAK.split(value.strip().rstrip("。")) if t):
             match = SENTENCE_PART.match(text)
             column = parts.get(match["label"]) if match else None
             if match is None or column is None:
@@ -204,6 +241,8 @@ class CardReader:
                     f"a part of '{label}' this template does not place: '{text[:30]}'", page, "card_structure"
                 )
             card.fields[column] = match["amount"]
+            if score is not None:
+                card.scores[column] = (f"{label}（{match['label']}）", score)
             self.amount_unit = match["unit"]
 
     def _side(self, x0: float) -> str:
@@ -256,10 +295,11 @@ class CardReader:
         table.amount_unit = table.amount_unit or self.amount_unit or self.unit_page_unit
         last_unit = next((r for r in reversed(table.rows) if r.kind == "funding_unit"), None)
         if last_unit is None or last_unit.cells[0] != unit:
-            table.add_row(table_cells(unit), "funding_unit", card.page)
+            table.add_row(table_cells(unit), "funding_unit", card.page, confidence=card.confidence)
+        _check_unchecked_amounts(card)
         cells = table_cells(*(f.get(column, "") for column in ("name", "total_amount", "fiscal_appropriation")))
         cells[4], cells[5] = f.get("other_funds", ""), f.get("goal_text", "")
-        row = table.add_row(cells, "project", card.page, dict(card.printed))
+        row = table.add_row(cells, "project", card.page, dict(card.printed), card.confidence)
         row.appended = {column: f[column] for column in APPENDED_COLUMNS if f.get(column)}
         for seq, (page, values) in enumerate(self._paired(card), start=1):
             table.add_indicator(indicator(values, seq, page))
@@ -293,3 +333,21 @@ class CardReader:
             merged = {**early, **{k: v for k, v in values.items() if v or k not in early}}
             paired.append((row.page, merged))
         return paired
+
+
+def _check_unchecked_amounts(card: _Card) -> None:
+    """Refuses the card when OCR read an amount below ``DEFAULT_AMOUNT_CONFIDENCE`` that no printed sum checks: the
+    year's amounts unless the card prints the total and a part of it (``row_total_equals_sources``), the period's
+    always. A misread amount that a sum covers is the document checks' to hold back, printed vs computed."""
+    fields = card.fields
+    year_checked = bool(fields.get(YEAR_AMOUNT_COLUMNS[0])) and any(fields.get(c) for c in YEAR_AMOUNT_COLUMNS[1:])
+    unchecked = [*(() if year_checked else YEAR_AMOUNT_COLUMNS), *PERIOD_AMOUNT_COLUMNS]
+    for column in (c for c in unchecked if fields.get(c) and c in card.scores):
+        label, score = card.scores[column]
+        if score < DEFAULT_AMOUNT_CONFIDENCE:
+            raise ExtractionError(
+                f"an amount OCR read with confidence {score:.2f} (< {DEFAULT_AMOUNT_CONFIDENCE}) that no printed sum "
+                f"checks: {label} '{fields[column]}'",
+                card.page,
+                "ocr_unsure_amount",
+            )

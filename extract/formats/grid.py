@@ -18,8 +18,9 @@ from pdfplumber.page import Page
 from ..clipping import hiding_clip, read_with_clips
 from ..locate import PAGE_NUMBER, compact
 from ..model import ExtractionError
-from ..pdfobjects import Char, page_chars
+from ..pdfobjects import Char, ocr_confidence, page_chars
 from ..rows import cell_text, text_lines
+from ..scanned import ScannedPage
 
 # Lines printed outside the grids: the table's title (with a year), the unit / department line, a page number.
 TITLE_WORDS = ("绩效目标表", "绩效目标申报表", "绩效目标填报表")
@@ -43,9 +44,16 @@ class GridRow:
     cells: list[str | None]
     page: int
     bounds: list[tuple[float, float] | None] = field(default_factory=list)  # each cell's x0, x1
+    # Each cell's lowest OCR score (``extract.scanned``), None where no character of it was OCR'd.
+    confidences: list[float | None] = field(default_factory=list)
 
     def texts(self) -> list[str]:
         return [cell for cell in self.cells if cell is not None]
+
+    @property
+    def confidence(self) -> float | None:
+        """The row's lowest OCR score, None for a row of a text page."""
+        return min((score for score in self.confidences if score is not None), default=None)
 
 
 @dataclass(frozen=True)
@@ -158,18 +166,24 @@ def _same_box(a: tuple[float, float, float, float], b: tuple[float, float, float
     return all(abs(p - q) < ALIGNED for p, q in zip(a, b, strict=True))
 
 
-def page_grids(page: Page, number: int, continuation: bool = False) -> PageGrids | None:
+def page_grids(page: Page | ScannedPage, number: int, continuation: bool = False) -> PageGrids | None:
     """Every grid of the page as rows, top to bottom. Raises ExtractionError for text outside every cell that
     is not page furniture. A ``continuation`` page (one that names no format, after a page that does) without
     any grid is not part of the table: None. A character a clipping path hides belongs to the cell the clip is
-    (a merged cell split by a page break: ``extract.clipping``), so each part holds the cell's whole text."""
-    read_with_clips(page)
+    (a merged cell split by a page break: ``extract.clipping``), so each part holds the cell's whole text. A
+    scanned page (``extract.scanned``) gives its grids from the rulings and characters OCR found, each cell with
+    its confidence; a picture hides nothing."""
+    if isinstance(page, Page):
+        read_with_clips(page)  # before anything reads its characters
     chars = page_chars(page)
-    hidden = {id(c): box for c in chars if (box := hiding_clip(c, page)) is not None}
+    hidden = {id(c): box for c in chars if isinstance(page, Page) and (box := hiding_clip(c, page)) is not None}
     result = PageGrids(number)
     tables = sorted(page.find_tables(), key=lambda t: t.bbox[1])
     if continuation and not tables:
         return None
+    unread = page.unread_refusal(number) if isinstance(page, ScannedPage) else None
+    if unread is not None:
+        raise unread
     in_cells: set[int] = set()
     for table in tables:
         table_chars = [
@@ -179,18 +193,21 @@ def page_grids(page: Page, number: int, continuation: bool = False) -> PageGrids
         for row in table.rows:
             cells: list[str | None] = []
             bounds: list[tuple[float, float] | None] = []
+            confidences: list[float | None] = []
             for bbox in row.cells:
                 bounds.append(None if bbox is None else (bbox[0], bbox[2]))
                 if bbox is None:
                     cells.append(None)
+                    confidences.append(None)
                     continue
                 mine = [
                     c for c in table_chars if (_same_box(hidden[id(c)], bbox) if id(c) in hidden else _inside(c, bbox))
                 ]
                 in_cells.update(id(c) for c in mine)
                 cells.append(cell_text(mine))
+                confidences.append(ocr_confidence(mine))
                 result.cell_chars += len(mine)
-            result.rows.append(GridRow(cells, number, bounds))
+            result.rows.append(GridRow(cells, number, bounds, confidences))
     outside = [c for c in chars if id(c) not in in_cells and c["text"].strip()]
     for line in text_lines(outside):
         text = "".join(c["text"] for c in line)

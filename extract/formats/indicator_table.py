@@ -86,11 +86,13 @@ def read(pages: list[PageGrids]) -> list[ReadTable]:
                 if values.get("unit") and (
                     last_unit is None or without_code(last_unit.cells[0]) != without_code(values["unit"])
                 ):
-                    table.add_row(table_cells(values["unit"]), "funding_unit", row.page)  # no subtotal printed
+                    table.add_row(table_cells(values["unit"]), "funding_unit", row.page, confidence=row.confidence)
                 cells = table_cells(values["project"], values.get("amount", ""), goal=values.get("goal", ""))
-                table.add_row(cells, "project", row.page, {"单位名称": values["unit"]} if values.get("unit") else {})
+                printed_unit = {"单位名称": values["unit"]} if values.get("unit") else {}
+                table.add_row(cells, "project", row.page, printed_unit, row.confidence)
             elif values.get("unit") and not values.get("indicator_name"):
-                table.add_row(table_cells(values["unit"], values.get("amount", "")), "funding_unit", row.page)
+                subtotal = table_cells(values["unit"], values.get("amount", ""))
+                table.add_row(subtotal, "funding_unit", row.page, confidence=row.confidence)
                 continue
             elif any(values.get(key) for key in PROJECT_KEYS):
                 raise ExtractionError("a project cell printed on a project's later row", row.page, "card_structure")
@@ -100,5 +102,6 @@ def read(pages: list[PageGrids]) -> list[ReadTable]:
                 levels[key] = values.get(key) or levels[key]
                 values[key] = levels[key]
             seq += 1
+            table.rows[-1].scored(row.confidence)  # the project's confidence: its lowest row's
             table.add_indicator(indicator({k: v for k, v in values.items() if k not in PROJECT_KEYS}, seq, row.page))
     return [table] if table is not None and table.rows else []

@@ -80,8 +80,17 @@ class ReadTable:
     table_chars: int = 0
     cell_chars: int = 0
 
-    def add_row(self, cells: list[str], kind: str, page: int, fields: dict[str, str] | None = None) -> FormatRow:
+    def add_row(
+        self,
+        cells: list[str],
+        kind: str,
+        page: int,
+        fields: dict[str, str] | None = None,
+        confidence: float | None = None,
+    ) -> FormatRow:
+        """A row read from grid cells; ``confidence``: the lowest OCR score of what it was read from (None: text)."""
         row = FormatRow(cells, page, page, kind=kind, fields=fields or {})
+        row.scored(confidence)
         self.rows.append(row)
         return row
 

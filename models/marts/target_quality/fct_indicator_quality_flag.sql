@@ -243,8 +243,9 @@ project_flags as (
 -- a target read by OCR that may not be the printed one (issue 23): OCR reads a comparison sign (≧, ≥) as a
 -- digit (≧240次 → 2240次) or as a colon (≧90% → ：90%, after 指标值：), so a value starting with such a digit and
 -- another or with a separator mark, or a period and an annual value that differ only by their first character, may
--- hide a sign; a letter beside a digit may be a digit (l for 1, O for 0: 1O0%); and any value on a row the engine
--- was unsure of
+-- hide a sign; a letter beside a digit may be a digit (l for 1, O for 0: 1O0%); any value on a row the engine
+-- was unsure of; and an annual value with a number that no equal period value confirms: the engine's alphabet has
+-- no ≧ or ≦, and on a form that prints a value once it drops them or reads them as another digit (≧48次 → 448次)
 {%- set letters = var("ocr_digit_letters") %}
 {%- set suspect = '^([' ~ var("ocr_sign_digits") ~ ']\\d|[:：;；])|\\d[' ~ letters ~ ']|[' ~ letters ~ ']\\d' %}
 ocr_uncertain as (
@@ -255,7 +256,7 @@ ocr_uncertain as (
         indicators.document_id,
         indicators.fiscal_year,
         'ocr_uncertain' as flag_code,
-        indicators.period_target || ' / ' || indicators.annual_target
+        coalesce(indicators.period_target || ' / ', '') || indicators.annual_target
         || ' (OCR confidence ' || cast(round(projects.ocr_confidence, 2) as varchar) || ')' as detail
 
     from indicators
@@ -272,6 +273,10 @@ ocr_uncertain as (
             )
             or substr(indicators.period_target, 2) = indicators.annual_target
             or substr(indicators.annual_target, 2) = indicators.period_target
+            or (
+                regexp_matches(indicators.annual_target, '\d')
+                and indicators.period_target is distinct from indicators.annual_target
+            )
         )
 
 ),
