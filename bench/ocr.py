@@ -5,7 +5,10 @@ synth/scan.py, every page; a whole book around it (contents, section page, other
 Each is read as a build reads it (``read_under_limits``: a spawned worker under the default limits), after a
 warm-up that loads the engine, so the text sample and the scans pay the same start. Then one nightly builds a folder
 holding the text sample and its scan (the scan under another year in manifest.csv, so both are current) and the
-warehouse is asked whether both books publish the same figures: the issue's "done when".
+warehouse is asked whether both books publish the same figures: the issue's "done when". The same night holds every
+other format (``synth.cards``: each unit's first project) typeset as text and scanned, each scan under its year +
+``CARD_SCAN_YEARS_LATER``: each must publish its text copy's projects and amounts, and no annual target other than
+the printed one without ``ocr_uncertain``.
 """
 
 from __future__ import annotations
@@ -24,10 +27,10 @@ import pypdfium2 as pdfium
 
 from common.atomic import write_atomic_with
 from extract.limits import DEFAULT_LIMITS, read_under_limits
-from extract.locate import page_kind
 from extract.model import TEXT_OCR, TEXT_PDF
-from extract.scanned import PROBE_READS_WHOLE, probe
+from extract.scanned import probe, shows_a_table
 from synth.budget_book import Layout, embedded_font, render_book
+from synth.cards import RENDERERS, YEARS
 from synth.scan import scan_book
 from tests.helpers import character_error_rate
 
@@ -39,6 +42,33 @@ FIGURES_SQL = """
 select unit_name, project_seq, total_amount, fiscal_appropriation, special_account_funds, other_funds, project_name
 from marts.fct_project_budget where fiscal_year = ? order by unit_name, project_seq
 """
+
+
+CARD_PROJECTS = 1  # of each unit, in each format's books: four projects, two to four pages
+CARD_SCAN_YEARS_LATER = 40  # a format's scan is published under its text copy's year + this (manifest.csv)
+# Each indicator's published annual target, and whether it carries ocr_uncertain.
+TARGETS_SQL = """
+select p.unit_name, p.project_seq, i.indicator_seq, i.annual_target,
+    exists (
+        select 1 from marts.fct_indicator_quality_flag as f
+        where f.indicator_id = i.indicator_id and f.flag_code = 'ocr_uncertain'
+    )
+from marts.fct_performance_indicator as i inner join marts.fct_project_budget as p using (project_id)
+where i.fiscal_year = ?
+"""
+
+
+class FormatFigures(TypedDict):
+    """One format's text copy and scan, as one warehouse publishes them."""
+
+    projects: int  # in the text copy
+    same_figures: bool  # the scan publishes every project at its place with its amounts
+    names_differing: int  # project names published otherwise than printed (NFKC)
+    indicators: int  # in the text copy
+    same_indicators: bool  # the scan publishes each of them (its project, its number)
+    misread: int  # annual targets published otherwise than printed (NFKC)
+    unflagged: int  # of those, without ocr_uncertain: the issue's "never silently wrong" (must be 0)
+    flagged: int  # the scan's targets carrying ocr_uncertain
 
 
 class OcrFigures(TypedDict):
@@ -55,6 +85,7 @@ class OcrFigures(TypedDict):
     same_figures: bool  # the warehouse publishes the same units, projects and amounts for both books
     names_differing: int  # project names published otherwise than printed (their errors are in name_errors)
     ocr_marked: bool  # and says which one OCR read
+    formats: dict[str, FormatFigures]  # every other format, scanned (``synth.cards``)
 
 
 def _books(seed: dict, folder: Path) -> tuple[Path, Path, Path]:
@@ -71,6 +102,20 @@ def _books(seed: dict, folder: Path) -> tuple[Path, Path, Path]:
         if not target.exists():
             write_atomic_with(target, partial(scan_book, source))
     return text, scanned, whole_scanned
+
+
+def _card_books(seed: dict, folder: Path) -> dict[str, tuple[Path, Path]]:
+    """Each format's book typeset as text with the embedded font, and its scan (kept in ``folder``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    books = {}
+    for name, render in RENDERERS.items():
+        text, scanned = folder / f"{name}_text.pdf", folder / f"{name}_scanned.pdf"
+        if not text.exists():
+            write_atomic_with(text, partial(render, seed, per_unit=CARD_PROJECTS, font=embedded_font()))
+        if not scanned.exists():
+            write_atomic_with(scanned, partial(scan_book, text))
+        books[name] = (text, scanned)
+    return books
 
 
 def _read(path: Path) -> tuple[float, dict]:
@@ -96,11 +141,11 @@ def probe_cost(path: Path, table_pages: list[int]) -> tuple[float, int]:
             if index + 1 in table_pages:
                 continue
             start = time.perf_counter()
-            kind = page_kind(probe(pdf[index])[0])
+            band = probe(pdf[index])[0]
             seconds += time.perf_counter() - start
             pages += 1
-            if kind in PROBE_READS_WHOLE:
-                raise SystemExit(f"bench (o): {path.name} page {index + 1} is not the table, its probe says {kind}")
+            if shows_a_table(band):
+                raise SystemExit(f"bench (o): {path.name} page {index + 1} is not the table, its probe says it is")
     return seconds / max(pages, 1), pages
 
 
@@ -110,6 +155,7 @@ def _warehouse_agrees(warehouse: Path, text_year: int) -> tuple[bool, int, bool]
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         text, scanned = (connection.execute(FIGURES_SQL, [year]).fetchall() for year in (text_year, SCANNED_YEAR))
         sources = dict(connection.execute("select fiscal_year, text_source from marts.dim_document").fetchall())
+    marked = (sources.get(text_year), sources.get(SCANNED_YEAR)) == (TEXT_PDF, TEXT_OCR)
 
     def figures(rows: list[tuple]) -> list[tuple]:
         return [(unicodedata.normalize("NFKC", unit), *rest) for unit, *rest, _ in rows]
@@ -119,7 +165,33 @@ def _warehouse_agrees(warehouse: Path, text_year: int) -> tuple[bool, int, bool]
         unicodedata.normalize("NFKC", a[-1]) != unicodedata.normalize("NFKC", b[-1])
         for a, b in zip(text, scanned, strict=False)
     )
-    return same, names, sources == {text_year: TEXT_PDF, SCANNED_YEAR: TEXT_OCR}
+    return same, names, marked
+
+
+def _nfkc(rows: list[tuple]) -> list[tuple]:
+    return [tuple(unicodedata.normalize("NFKC", v) if isinstance(v, str) else v for v in row) for row in rows]
+
+
+def _format_agrees(warehouse: Path, text_year: int) -> FormatFigures:
+    """A format's text copy (``text_year``) and its scan, as the warehouse publishes them."""
+    years = (text_year, text_year + CARD_SCAN_YEARS_LATER)
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        text, scanned = (_nfkc(connection.execute(FIGURES_SQL, [year]).fetchall()) for year in years)
+        printed, read = (
+            {tuple(row[:3]): row[3:] for row in _nfkc(connection.execute(TARGETS_SQL, [year]).fetchall())}
+            for year in years
+        )
+    misread = [key for key, (target, _) in read.items() if key in printed and printed[key][0] != target]
+    return FormatFigures(
+        projects=len(text),
+        same_figures=bool(text) and [row[:-1] for row in text] == [row[:-1] for row in scanned],
+        names_differing=sum(a[-1] != b[-1] for a, b in zip(text, scanned, strict=False)),
+        indicators=len(printed),
+        same_indicators=bool(printed) and printed.keys() == read.keys(),
+        misread=len(misread),
+        unflagged=sum(not read[key][1] for key in misread),
+        flagged=sum(flagged for _, flagged in read.values()),
+    )
 
 
 def ocr_figures(seed: dict, folder: Path, build: Callable[[Path, Path, Path], object]) -> OcrFigures:
@@ -141,7 +213,12 @@ def ocr_figures(seed: dict, folder: Path, build: Callable[[Path, Path, Path], ob
     pdf_dir.mkdir(parents=True)
     shutil.copy(text, pdf_dir / "sample_text.pdf")
     shutil.copy(scanned, pdf_dir / "sample_scanned.pdf")
-    (pdf_dir / "manifest.csv").write_text(f"file,fiscal_year\nsample_scanned.pdf,{SCANNED_YEAR}\n", encoding="utf-8")
+    manifest = [f"sample_scanned.pdf,{SCANNED_YEAR}"]
+    for name, (card_text, card_scanned) in _card_books(seed, folder / "formats").items():
+        shutil.copy(card_text, pdf_dir / card_text.name)
+        shutil.copy(card_scanned, pdf_dir / card_scanned.name)
+        manifest.append(f"{card_scanned.name},{YEARS[name] + CARD_SCAN_YEARS_LATER}")
+    (pdf_dir / "manifest.csv").write_text("file,fiscal_year\n" + "\n".join(manifest) + "\n", encoding="utf-8")
     warehouse = night / "warehouse" / "jixiao.duckdb"
     build(pdf_dir, warehouse, night / "cache")
     same, names, marked = _warehouse_agrees(warehouse, int(seed["document"]["fiscal_year"]))
@@ -159,4 +236,5 @@ def ocr_figures(seed: dict, folder: Path, build: Callable[[Path, Path, Path], ob
         same_figures=same and len(printed["rows"]) == len(read["rows"]),
         names_differing=names,
         ocr_marked=marked,
+        formats={name: _format_agrees(warehouse, YEARS[name]) for name in RENDERERS},
     )

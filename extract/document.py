@@ -28,7 +28,7 @@ from .locate import (
     plan_tables,
     title_in,
 )
-from .model import COLUMNS, NO_TABLE, TEXT_OCR, Document, ExtractionError, OcrStep, TableRow
+from .model import NO_TABLE, TEXT_OCR, Document, ExtractionError, OcrStep, TableRow
 from .ocr_text import print_marks
 from .page_text import page_texts
 from .pdfobjects import LaidOutPage, page_chars

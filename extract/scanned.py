@@ -41,9 +41,10 @@ ENGINE_TEXT_SCORE = 0.5
 DEFAULT_SKEW_STEP = 0.1  # degrees between the turns tried
 DEFAULT_SKEW_WIDTH = 1000  # pixels: the skew is measured on a copy this wide
 DEFAULT_RULING_LENGTH = 0.04  # of the page's width (height for vertical rulings): shorter strokes are text
-# Of the page's height: a shorter upright stroke is a ruling when it runs from one horizontal ruling to another
-# (``_joins``), as the sides of a one-line cell of a card do (15 points; the long-ruling floor is 34 on A4).
-DEFAULT_CELL_SIDE = 0.008
+# Points: a shorter upright stroke than DEFAULT_RULING_LENGTH is a ruling when it is this long and runs from one
+# horizontal ruling to another (``_joins``): the side of a card's one-line cell (13 to 15 points in the formats'
+# books; the long-ruling floor is 34 on A4). A glyph's stroke is shorter than its font size.
+DEFAULT_CELL_SIDE = 12.0
 DEFAULT_JOIN = 3  # pixels: how near a horizontal ruling a cell's side ends
 DEFAULT_MIN_INK = 40  # pixels of ink (at DEFAULT_OCR_DPI) a mark needs to be text: specks and dust are smaller
 DEFAULT_INK_MARGIN = 4  # pixels around an OCR line's box its own glyphs may reach
@@ -136,22 +137,27 @@ def _ink(grey: np.ndarray) -> np.ndarray:
     return ink
 
 
-def _stroke_mask(ink: np.ndarray, horizontal: bool, share: float = DEFAULT_RULING_LENGTH) -> np.ndarray:
-    """The ink of long straight strokes (ruled lines): what survives an opening by a line ``share`` of the page
-    long."""
+def _long(ink: np.ndarray, horizontal: bool) -> int:
+    """Pixels: a stroke this long is a ruling (``DEFAULT_RULING_LENGTH`` of the page's width or height)."""
+    height, width = ink.shape
+    return max(int((width if horizontal else height) * DEFAULT_RULING_LENGTH), 10)
+
+
+def _stroke_mask(ink: np.ndarray, horizontal: bool, length: int | None = None) -> np.ndarray:
+    """The ink of straight strokes at least ``length`` pixels long (``_long`` by default): what survives an opening
+    by a line that long."""
     import cv2
 
-    height, width = ink.shape
-    length = max(int((width if horizontal else height) * share), 10)
+    length = length or _long(ink, horizontal)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if horizontal else (1, length))
     return cv2.dilate(cv2.erode(ink, kernel), kernel)
 
 
-def _strokes(ink: np.ndarray, horizontal: bool, share: float = DEFAULT_RULING_LENGTH) -> list[Box]:
-    """Straight strokes at least ``share`` of the page long, as boxes x, y, width, height in pixels."""
+def _strokes(ink: np.ndarray, horizontal: bool, length: int | None = None) -> list[Box]:
+    """Straight strokes at least ``length`` pixels long (``_long`` by default), as boxes x, y, width, height."""
     import cv2
 
-    count, _, stats, _ = cv2.connectedComponentsWithStats(_stroke_mask(ink, horizontal, share), connectivity=8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(_stroke_mask(ink, horizontal, length), connectivity=8)
     return [tuple(int(v) for v in stats[i][:4]) for i in range(1, count)]  # type: ignore[misc]
 
 
@@ -287,22 +293,19 @@ def straighten(grey: np.ndarray, angle: float) -> np.ndarray:
     return cv2.warpAffine(grey, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=paper)
 
 
-def _ruling_boxes(grey: np.ndarray) -> tuple[list[Box], list[Box]]:
-    """The page's ruled lines as boxes x, y, width, height in pixels, horizontal and upright: long straight strokes,
-    and the short upright ones that join two horizontal rulings (``_joins``)."""
+def _ruling_boxes(grey: np.ndarray, scale: float) -> tuple[list[Box], list[Box]]:
+    """The page's ruled lines as boxes x, y, width, height in pixels (``scale``: points a pixel), horizontal and
+    upright: long straight strokes, and the upright ones ``DEFAULT_CELL_SIDE`` long or more that join two horizontal
+    rulings (``_joins``)."""
     ink = _ink(grey)
     rows = _strokes(ink, horizontal=True)
-    long = max(int(ink.shape[0] * DEFAULT_RULING_LENGTH), 10)
-    sides = [s for s in _strokes(ink, horizontal=False, share=DEFAULT_CELL_SIDE) if s[3] >= long or _joins(s, rows)]
-    return rows, sides
-
-
-def rulings(grey: np.ndarray, scale: float) -> list[Edge]:
-    """The page's ruled lines (``_ruling_boxes``) as pdfplumber's edges (``scale``: points a pixel)."""
-    return _edges(*_ruling_boxes(grey), scale=scale)
+    long = _long(ink, horizontal=False)
+    candidates = _strokes(ink, horizontal=False, length=min(round(DEFAULT_CELL_SIDE / scale), long))
+    return rows, [side for side in candidates if side[3] >= long or _joins(side, rows)]
 
 
 def _edges(rows: list[Box], sides: list[Box], scale: float) -> list[Edge]:
+    """Ruled lines (``_ruling_boxes``) as pdfplumber's edges, in points (``scale``: points a pixel)."""
     edges = [_edge("h", x * scale, (x + w) * scale, (y + h / 2) * scale, (y + h / 2) * scale) for x, y, w, h in rows]
     edges += [_edge("v", (x + w / 2) * scale, (x + w / 2) * scale, y * scale, (y + h) * scale) for x, y, w, h in sides]
     return edges
@@ -493,11 +496,11 @@ def read_scanned_page(page: pdfium.PdfPage, dpi: float = DEFAULT_OCR_DPI, turns:
     angle = skew_angle(grey)
     grey = straighten(grey, angle)
     scale = 72 / dpi
-    rows, sides = _ruling_boxes(grey)
-    edges, clean = _edges(rows, sides, scale), _erased(grey, rows + sides)
+    across, upright = _ruling_boxes(grey, scale)
+    edges, clean = _edges(across, upright, scale), _erased(grey, across + upright)
     every_line = read_lines(clean, min_score=0.0)
     lines = _sure(every_line)
-    found, unread = reread(clean, unread_ink(grey, lines, rows + sides))
+    found, unread = reread(clean, unread_ink(grey, lines, across + upright))
     lines += found
     rows = [e["top"] / scale for e in edges if e["orientation"] == "h"]
     page_text = reading_text(lines, rows)
@@ -516,7 +519,7 @@ def _band(grey: np.ndarray) -> tuple[str, list[OcrLine]]:
     (``read_lines`` with no floor: ``standing`` is decided on them)."""
     band = grey[: max(int(grey.shape[0] * DEFAULT_PROBE_BAND), 1)]
     band = straighten(band, skew_angle(band))
-    rows = [e["top"] for e in rulings(band, 1.0) if e["orientation"] == "h"]
+    rows = [y + height / 2 for _, y, _, height in _strokes(_ink(band), horizontal=True)]  # only rows: no sides
     with _detection_as_is():
         lines = read_lines(band, min_score=0.0)
     return reading_text(_sure(lines), rows), lines
@@ -557,7 +560,7 @@ class ScannedBook:
     """The scanned pages of one book (``image_only``): each probed once, and read whole once when the reader asks
     for it (``page``); ``on_step`` is told each step as it starts (``OCR_PROBE`` or ``OCR_WHOLE_PAGE``, the page
     number from 1): the worker reports them, for the timer and the terminal. ``texts`` gives every page's plain
-    text with the scanned pages' filled in: a page whose probe may show the table (``PROBE_READS_WHOLE``) is read
+    text with the scanned pages' filled in: a page whose probe may show a table (``shows_a_table``) is read
     whole, the others give their band's text. A page after one showing the table is read whole without a probe, as
     a table runs on: on the scanned sample that saves 7 probes (about 6 s), and where a scanned page follows a
     table's end it costs a read in vain (about 8 s). A page is read turned as its probe found it, or as the page

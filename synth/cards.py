@@ -686,14 +686,13 @@ def render_national_declaration(
     return writer.save()
 
 
-def render_shanghai_form(
-    seed: dict, path: Path, per_unit: int = DEFAULT_PROJECTS_PER_UNIT, font: str = FONT
-) -> Path:
+def render_shanghai_form(seed: dict, path: Path, per_unit: int = DEFAULT_PROJECTS_PER_UNIT, font: str = FONT) -> Path:
     """Shanghai's form as its system prints it: cards flowing down the pages (a long one runs on, its grid header
     not repeated), two fields to a row, money in 元 side by side (项目 | 年度, the year's side one row longer), the
     goals' labels over them (the second card's 2026-style label with its years), the grid beside 绩效指标."""
     year = YEARS["shanghai_form"]
-    writer = GridWriter(path, f"{year}年财政项目支出绩效目标填报表", style=GridStyle(font_size=7.5, padding=2.0, font=font))
+    style = GridStyle(font_size=7.5, padding=2.0, font=font)
+    writer = GridWriter(path, f"{year}年财政项目支出绩效目标填报表", style=style)
     columns = _columns([0.12, 0.16, 0.18, 0.32, 0.22])[1:]
     labels = ["一级指标", "二级指标", "三级指标", "年度指标值"]
     for n, p in enumerate(shanghai_form_content(seed, per_unit)):

@@ -1,9 +1,10 @@
 """Scanned copies of books, as a photocopier and a scanner make them (issue 23): every page rasterized, turned a
 little, greyed, speckled and blurred, JPEG-compressed, and written back as a PDF of images with no text layer.
 
-The source must embed its fonts (``Layout(font=embedded_font())``; the card renderers do not yet): pdfium draws a
-font the PDF does not embed from the machine's fonts, so the picture, and what OCR reads from it, would depend on
-the machine. A page may be left as text (``scanned_pages``), as books whose appendix tables alone are scanned.
+The source must embed its fonts (``Layout(font=embedded_font())``, the card renderers' ``font=embedded_font()``):
+pdfium draws a font the PDF does not embed from the machine's fonts, so the picture, and what OCR reads from it,
+would depend on the machine. A page may be left as text (``scanned_pages``), as books whose appendix tables alone
+are scanned.
 
 Usage: python -m synth.scan SOURCE.pdf SCANNED.pdf [--dpi 200] [--angle 0.6] [--quarter-turns 1] [--pages 2,3]
 """

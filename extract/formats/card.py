@@ -151,9 +151,10 @@ class CardReader:
     def _header(self, row: GridRow) -> None:
         card = self.card
         assert card is not None
+        scores = row.confidences or [None] * len(row.cells)
         cells = [
             (text, bound, score)
-            for text, bound, score in zip(row.cells, row.bounds, row.confidences or [None] * len(row.cells), strict=True)
+            for text, bound, score in zip(row.cells, row.bounds, scores, strict=True)
             if text is not None
         ]
         if row.cells and row.cells[0] is not None:  # the row's first cell is printed: a group starts or ends
@@ -181,9 +182,7 @@ class CardReader:
             self._field(label, text, value, bound, row.page, score)
             index += 2
 
-    def _stacked_values(
-        self, row: GridRow, cells: list[tuple[str, tuple[float, float] | None, float | None]]
-    ) -> None:
+    def _stacked_values(self, row: GridRow, cells: list[tuple[str, tuple[float, float] | None, float | None]]) -> None:
         """The row under a row of labels: each value is the label's whose cell it lies under (its middle: the
         rulings of two pages differ by a hair)."""
         card = self.card
