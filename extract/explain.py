@@ -12,7 +12,7 @@ from .document import read_document
 from .formats import FORMATS, Detection, FileDetection, detect_file, page_texts, reader
 from .formats import packed as packed_format
 from .formats.card import label_of
-from .model import ExtractionError, FormatDocument
+from .model import COLUMNS, ExtractionError, FormatDocument, TableRow
 from .scanned import scanned_texts
 
 PICTURES = {module.NAME: module.PICTURE for module in FORMATS}
@@ -104,12 +104,24 @@ def _read(data: bytes) -> tuple[list[str], set[int] | None]:
         if result.ocr_pages:  # scanned pages: their text is OCR's, each row with the engine's lowest score
             lowest = min(row.ocr_confidence for row in result.rows if row.ocr_confidence is not None)
             lines.append(f"  text read by OCR on pages {_pages(result.ocr_pages)} (lowest row confidence {lowest:.2f})")
+            lines.append(f"  lowest by column: {_column_scores(result.rows)}")
         unknown = _unknown_labels(result) if isinstance(result, FormatDocument) else []
         if unknown:
             lines.append(f"  kept as printed, labels the template does not know: {'、'.join(unknown)}")
     if any(isinstance(result, ExtractionError) for result in results):
         lines.append("refused: a table of the file cannot be read (the others are extracted)")
     return lines, pages
+
+
+def _column_scores(rows: list[TableRow]) -> str:
+    """Each column's lowest OCR score over the rows (``name 0.99, total_amount 0.98, …``), columns with none left
+    out: which field to doubt."""
+    found = []
+    for index, column in enumerate(COLUMNS):
+        scores = [s for row in rows if index < len(row.confidences) and (s := row.confidences[index]) is not None]
+        if scores:
+            found.append(f"{column} {min(scores):.2f}")
+    return ", ".join(found)
 
 
 def _unknown_labels(document: FormatDocument) -> list[str]:

@@ -549,11 +549,12 @@ def shows_a_table(text: str) -> bool:
     """The text (a probe's band, a page) may belong to a performance-target table, so its page is read whole: the
     Guangzhou table's title above its column labels or the labels alone (``PROBE_READS_WHOLE``), or a page any
     other format's detection takes for one (a card's title and 项目名称, an indicator grid's labels). A title
-    alone (a contents or section page) is not."""
-    from .formats import detect  # imported late: the formats read scanned pages through this module
+    alone (a contents or section page) is not: the Guangzhou table's detection is its title alone, so it is
+    ``page_kind``'s to say."""
+    from .formats import READERS, detect  # imported late: the formats read scanned pages through this module
     from .locate import page_kind
 
-    return page_kind(text) in PROBE_READS_WHOLE or detect(text).looks_like_a_target_table
+    return page_kind(text) in PROBE_READS_WHOLE or detect(text, formats=READERS).looks_like_a_target_table
 
 
 class ScannedBook:

@@ -15,11 +15,12 @@ DOCUMENT_FIELDS = tuple(
     "amount_unit page_count table_pages table_chars cell_chars extractor_version source_modified_at "
     "source_sha256 table_ordinal table_format is_stale stale_reason fiscal_year_conflict text_source ocr_pages".split()
 )
-# text_source and ocr_confidence (issue 23): where a row's text came from (pdf / ocr) and, for OCR, the engine's
-# lowest score over the row's cells.
+# text_source, ocr_confidence and ocr_cell_confidences (issue 23): where a row's text came from (pdf / ocr) and,
+# for OCR, the engine's lowest score over the row's cells, and each cell's (COLUMNS order, ';'-separated, empty for a
+# cell with nothing OCR'd).
 ROW_FIELDS = (
     *("document_id", "row_number", "row_kind", *COLUMNS, "page_start", "page_end", *APPENDED_COLUMNS),
-    *("text_source", "ocr_confidence"),
+    *("text_source", "ocr_confidence", "ocr_cell_confidences"),
 )
 OCR_CONFIDENCE_DIGITS = 3  # engines' scores differ in later digits between CPUs
 # raw_row_fields: every other labelled value a card prints (项目属性, 项目期, 主管部门, …), label and value as printed.
@@ -63,11 +64,16 @@ def table_row_records(documents: list[Document]) -> list[tuple]:
             *(d.document_id, str(number), row.kind, *row.cells, str(row.page_start), str(row.page_end)),
             *(row.appended.get(column, "") if isinstance(row, FormatRow) else "" for column in APPENDED_COLUMNS),
             row.text_source,
-            "" if row.ocr_confidence is None else f"{row.ocr_confidence:.{OCR_CONFIDENCE_DIGITS}f}",
+            _score(row.ocr_confidence),
+            ";".join(_score(score) for score in row.confidences) if row.ocr_confidence is not None else "",
         )
         for d in documents
         for number, row in enumerate(d.rows, start=1)
     ]
+
+
+def _score(score: float | None) -> str:
+    return "" if score is None else f"{score:.{OCR_CONFIDENCE_DIGITS}f}"
 
 
 def row_field_records(documents: list[Document]) -> list[tuple]:

@@ -29,7 +29,7 @@ from extract.document import read_document
 from extract.formats.grid import GridRow, PageGrids
 from extract.formats.templates import TEMPLATES
 from extract.limits import Limits, read_under_limits
-from extract.model import OCR_PROBE, OCR_WHOLE_PAGE, TEXT_OCR, TEXT_PDF, ExtractionError
+from extract.model import COLUMNS, OCR_PROBE, OCR_WHOLE_PAGE, TEXT_OCR, TEXT_PDF, ExtractionError
 from extract.ocr_text import printed_amount, printed_indicators
 from synth.budget_book import Layout, embedded_font, render_book
 from synth.cards import project_card_content, render_project_cards
@@ -167,8 +167,10 @@ def test_each_raw_row_says_where_its_text_came_from(built) -> None:
     for row in seeds["raw_table_rows"]:
         if row["document_id"] in scanned_ids:
             assert row["text_source"] == TEXT_OCR and 0 < float(row["ocr_confidence"]) <= 1, row
+            cells = row["ocr_cell_confidences"].split(";")  # each cell's, the row's the lowest of them
+            assert len(cells) == len(COLUMNS) and min(c for c in cells if c) == row["ocr_confidence"], row
         else:
-            assert (row["text_source"], row["ocr_confidence"]) == (TEXT_PDF, ""), row
+            assert (row["text_source"], row["ocr_confidence"], row["ocr_cell_confidences"]) == (TEXT_PDF, "", ""), row
 
 
 def test_a_text_book_never_loads_the_engine(pdfs: tuple[Path, Path]) -> None:
@@ -211,6 +213,9 @@ def test_a_scanned_card_book_reads_as_its_text(tmp_path: Path, seed: dict) -> No
     assert read.ocr_pages == read.table_pages == text.table_pages and read.text_source == TEXT_OCR
     assert [(r.kind, r.cells[1:5]) for r in read.rows] == [(r.kind, r.cells[1:5]) for r in text.rows]
     assert all(r.text_source == TEXT_OCR and 0 < (r.ocr_confidence or 0) <= 1 for r in read.rows), read.rows
+    for row in (r for r in read.rows if r.kind == "project"):  # each printed field's own score, the amounts' too
+        printed = [score is not None for score in row.confidences]
+        assert printed == [bool(cell) for cell in row.cells[:-1]] + [True], (row.cells, row.confidences)
     names = [(printed.cells[0], got.cells[0]) for printed, got in zip(text.rows, read.rows, strict=True)]
     assert character_error_rate(names) <= 0.01, names
     levels = ("row_number", "indicator_seq", "level1_name", "level2_name")

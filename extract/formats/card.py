@@ -23,7 +23,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import AMOUNT_PATTERN, APPENDED_COLUMNS, PERIOD_AMOUNT_COLUMNS, YEAR_AMOUNT_COLUMNS, ExtractionError
+from ..model import (
+    AMOUNT_PATTERN,
+    APPENDED_COLUMNS,
+    COLUMNS,
+    PERIOD_AMOUNT_COLUMNS,
+    YEAR_AMOUNT_COLUMNS,
+    ExtractionError,
+)
 from .grid import Columns, GridRow, PageGrids, normalise
 from .records import AMOUNT_UNIT_IN_LABEL, ReadTable, indicator, table_cells, without_code
 
@@ -129,8 +136,6 @@ class CardReader:
             self.in_grid, self.columns, self.grid_label = False, None, ""
             self.levels = {key: "" for key in LEVEL_KEYS}
             self._header(row)
-            self._scored(row)
-            return
         elif LEVEL1 in texts and any(label in texts for label in self.spec.indicator_labels):
             self._grid_header(row)
         elif self.card is None:
@@ -299,6 +304,8 @@ class CardReader:
         cells = table_cells(*(f.get(column, "") for column in ("name", "total_amount", "fiscal_appropriation")))
         cells[4], cells[5] = f.get("other_funds", ""), f.get("goal_text", "")
         row = table.add_row(cells, "project", card.page, dict(card.printed), card.confidence)
+        if card.confidence is not None:  # each cell its field's score; the indicators their grid's (the card's) lowest
+            row.confidences = [*(card.scores.get(c, ("", None))[1] for c in COLUMNS[:-1]), card.confidence]
         row.appended = {column: f[column] for column in APPENDED_COLUMNS if f.get(column)}
         for seq, (page, values) in enumerate(self._paired(card), start=1):
             table.add_indicator(indicator(values, seq, page))

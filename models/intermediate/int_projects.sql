@@ -46,6 +46,7 @@ final as (
         page_end,
         text_source,
         ocr_confidence,
+        ocr_cell_confidences,
         is_corrected,
         corrected_columns
 

@@ -71,6 +71,7 @@ corrected as (
         table_rows.page_end,
         table_rows.text_source,
         table_rows.ocr_confidence,
+        table_rows.ocr_cell_confidences,
         row_corrections.corrected_columns,
         row_corrections.document_id is not null as is_corrected
 

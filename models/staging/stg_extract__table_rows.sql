@@ -39,7 +39,10 @@ renamed as (
         cast(page_start as integer) as page_start,
         cast(page_end as integer) as page_end,
         text_source,
-        cast(nullif(ocr_confidence, '') as double) as ocr_confidence
+        cast(nullif(ocr_confidence, '') as double) as ocr_confidence,
+        list_transform(
+            string_split(nullif(ocr_cell_confidences, ''), ';'), score -> cast(nullif(score, '') as double)
+        ) as ocr_cell_confidences
 
     from source
 

@@ -52,7 +52,8 @@ final as (
         projects.period_other_funds,
         projects.period_goal_text,
         projects.text_source,
-        projects.ocr_confidence
+        projects.ocr_confidence,
+        projects.ocr_cell_confidences
 
     from projects
     inner join published on projects.document_id = published.document_id
