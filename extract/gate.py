@@ -24,8 +24,14 @@ from .data_docs import make_offline, site_of
 from .formats import FORMATS
 from .formats import packed as packed_format
 from .model import AMOUNT_PATTERN as AMOUNT
-from .model import PERIOD_AMOUNT_COLUMNS, YEAR_AMOUNT_COLUMNS, Document
-from .seeds import INDICATOR_FIELDS, ROW_FIELDS, indicator_row_records, table_row_records
+from .model import COLUMNS, PERIOD_AMOUNT_COLUMNS, YEAR_AMOUNT_COLUMNS, Document
+from .seeds import (
+    INDICATOR_FIELDS,
+    OCR_CONFIDENCE_DIGITS,
+    ROW_FIELDS,
+    indicator_row_records,
+    table_row_records,
+)
 
 # Every file besides the extractor's source that decides the gate's verdict (for the cache key).
 GATE_INPUTS = (DBT_PROJECT,)
@@ -34,6 +40,7 @@ AMOUNT_COLUMNS = list(YEAR_AMOUNT_COLUMNS)  # the dbt var amount_columns (a test
 ORDINAL = r"^[1-9]\d*$"
 # A printed weight (分值 / 权重): a number, a percent sign allowed.
 WEIGHT = r"^\d+(\.\d+)?%?$"
+OCR_SCORE = rf"[01]\.\d{{{OCR_CONFIDENCE_DIGITS}}}"  # an OCR score as the raw seeds write it (0.998)
 PACKED = f'table_format=="{packed_format.NAME}"'
 # Columns the gate adds beside the seeds' own, for conditions: the row's document's format, and the kind of
 # the raw_table_rows row an indicator record names.
@@ -103,6 +110,9 @@ def _row_suite(gx: ModuleType, gxe: ModuleType) -> Any:
         suite.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column=column, regex=AMOUNT))
     for column in ("row_number", "page_start", "page_end"):
         suite.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column=column, regex=ORDINAL))
+    suite.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column="ocr_confidence", regex=rf"^{OCR_SCORE}$"))
+    cells = rf"^(?:{OCR_SCORE})?(?:;(?:{OCR_SCORE})?){{{len(COLUMNS) - 1}}}$"  # one per column, empty where none
+    suite.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column="ocr_cell_confidences", regex=cells))
     suite.add_expectation(
         _where(
             gxe,

@@ -22,12 +22,13 @@ from typing import Any
 
 import pdfplumber
 import pypdfium2 as pdfium
+from pdfplumber.page import Page
 
 from ..locate import compact
 from ..model import NO_TABLE, TEXT_OCR, ExtractionError, FormatDocument, TableRow
 from ..ocr_text import print_marks
 from ..page_text import page_texts as pdf_page_texts
-from ..scanned import ScannedBook
+from ..scanned import ScannedBook, ScannedPage
 from . import indicator_table, packed
 from .grid import PageGrids, page_grids
 from .records import ReadTable
@@ -139,14 +140,13 @@ def _read_pages(data: bytes, found: FileDetection, scanned: ScannedBook | None =
             mine = detection.format_name == found.format_name
             if mine or (previous_read and detection.format_name is None and not detection.other_table):
                 index = detection.page - 1
-                if scanned is not None and index in scanned:
-                    page = page_grids(scanned.page(index), detection.page, continuation=not mine)
-                else:
-                    plumber_page = pdf.pages[index]
-                    try:
-                        page = page_grids(plumber_page, detection.page, continuation=not mine)
-                    finally:
-                        plumber_page.close()  # released as soon as read, as the packed reader does: long books
+                laid_out: Page | ScannedPage = (
+                    scanned.page(index) if scanned is not None and index in scanned else pdf.pages[index]
+                )
+                try:
+                    page = page_grids(laid_out, detection.page, continuation=not mine)
+                finally:
+                    laid_out.close()  # released as soon as read, as the packed reader does (a scan's is kept)
             if page is not None:
                 grids.append(page)
             previous_read = page is not None

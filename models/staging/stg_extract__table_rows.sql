@@ -40,9 +40,8 @@ renamed as (
         cast(page_end as integer) as page_end,
         text_source,
         cast(nullif(ocr_confidence, '') as double) as ocr_confidence,
-        list_transform(
-            string_split(nullif(ocr_cell_confidences, ''), ';'), score -> cast(nullif(score, '') as double)
-        ) as ocr_cell_confidences
+        -- each cell's score (the gate checks their shape); an empty one, a cell with nothing OCR'd, is NULL
+        try_cast(string_split(nullif(ocr_cell_confidences, ''), ';') as double []) as ocr_cell_confidences
 
     from source
 
