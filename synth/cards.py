@@ -12,11 +12,11 @@ continued on the next page, two cards on a page). The tests compute their expect
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
+from typing import Protocol
 
 from .budget_book import FONT
 from .command import seed_and_output
@@ -813,8 +813,13 @@ def render_unknown_format(seed: dict, path: Path, per_unit: int = 1) -> Path:
     return writer.save()
 
 
-# Each format's renderer: (seed, path) -> the PDF written.
-RENDERERS: dict[str, Callable[[dict, Path], Path]] = {
+class Renderer(Protocol):
+    """A format's renderer: the seed's first ``per_unit`` projects of each unit typeset in ``path`` (in ``font``)."""
+
+    def __call__(self, seed: dict, path: Path, per_unit: int = ..., *, font: str = ...) -> Path: ...
+
+
+RENDERERS: dict[str, Renderer] = {
     "project_card": render_project_cards,
     "split_value_card": render_split_value_cards,
     "indicator_table": render_indicator_table,

@@ -125,8 +125,8 @@ def test_a_scanned_table_page_publishes_the_figures_of_its_text(built) -> None:
 
 def test_no_annual_target_differs_from_the_printed_one_without_a_flag(built) -> None:
     """Every indicator is published with its codes; where OCR read an annual target other than the printed one
-    (here ≧95% read as 95%: the engine's alphabet has no ≧, and this unit prints its indicator's name where the
-    period's value goes, so no second value confirms it), the target carries ocr_uncertain."""
+    (here ≧95% read as 95%: the engine's alphabet has no ≧), the target carries ocr_uncertain, as every number OCR
+    read does."""
     _, warehouse = built
     indicators = by_year(
         warehouse,
@@ -155,7 +155,7 @@ def test_the_analysts_query_for_uncertain_values_finds_it(built) -> None:
     assert query is not None
     rows = [row[:4] for row in warehouse.execute(query.group(1)).fetchall()]
     misread = ("广州市荔湾区人民政府多宝街道办事处", "军人服务业务经费", "服务对象对退役站拥军优属工作的满意度", "95%")
-    assert misread in rows, rows  # beside the other numbers no second printed value confirms
+    assert misread in rows, rows  # beside every other number OCR read
 
 
 def test_each_raw_row_says_where_its_text_came_from(built) -> None:

@@ -240,14 +240,12 @@ project_flags as (
 
 ),
 
--- a target read by OCR that may not be the printed one (issue 23): OCR reads a comparison sign (≧, ≥) as a
--- digit (≧240次 → 2240次) or as a colon (≧90% → ：90%, after 指标值：), so a value starting with such a digit and
--- another or with a separator mark, or a period and an annual value that differ only by their first character, may
--- hide a sign; a letter beside a digit may be a digit (l for 1, O for 0: 1O0%); any value on a row the engine
--- was unsure of; and an annual value with a number that no equal period value confirms: the engine's alphabet has
--- no ≧ or ≦, and on a form that prints a value once it drops them or reads them as another digit (≧48次 → 448次)
-{%- set letters = var("ocr_digit_letters") %}
-{%- set suspect = '^([' ~ var("ocr_sign_digits") ~ ']\\d|[:：;；])|\\d[' ~ letters ~ ']|[' ~ letters ~ ']\\d' %}
+-- a target read by OCR that may not be the printed one (issue 23): the engine's alphabet has no ≧ or ≦, the signs
+-- books print before numbers, and it drops them (≧240次 → 240次, alike in both values) or reads them as a digit
+-- (≧240次 → 2240次, ≧48次 → 448次) or a colon (≧90% → ：90%), so a value with a digit (or a letter it makes of
+-- one: l for 1, O for 0) or starting with a separator mark may not be as printed; and any value on a row the engine
+-- was unsure of
+{%- set uncertain = '[0-9' ~ var("ocr_digit_letters") ~ ']|^[:：;；]' %}
 ocr_uncertain as (
 
     select
@@ -265,18 +263,8 @@ ocr_uncertain as (
         projects.text_source = 'ocr'
         and (
             projects.ocr_confidence < {{ var('ocr_confidence_floor') }}
-            or regexp_matches(indicators.annual_target, '{{ suspect }}')
-            or regexp_matches(indicators.period_target, '{{ suspect }}')
-            or (
-                indicators.period_target != indicators.annual_target
-                and substr(indicators.period_target, 2) = substr(indicators.annual_target, 2)
-            )
-            or substr(indicators.period_target, 2) = indicators.annual_target
-            or substr(indicators.annual_target, 2) = indicators.period_target
-            or (
-                regexp_matches(indicators.annual_target, '\d')
-                and indicators.period_target is distinct from indicators.annual_target
-            )
+            or regexp_matches(indicators.annual_target, '{{ uncertain }}')
+            or regexp_matches(indicators.period_target, '{{ uncertain }}')
         )
 
 ),
