@@ -140,7 +140,7 @@ def raw_seed_rows(document: dict, document_id: str, source_file: str) -> tuple[d
                 (
                     *(document_id, str(number), row.kind, row.name, *row.amounts, row.goal, row.indicators, "1", "1"),
                     *("" for _ in APPENDED_COLUMNS),  # the packed table prints one period's amounts
-                    *(TEXT_PDF, ""),  # text_source, ocr_confidence: a text page's
+                    *(TEXT_PDF, "", ""),  # text_source, ocr_confidence, ocr_cell_confidences: a text page's
                 ),
                 strict=True,
             )
