@@ -299,7 +299,10 @@ class CardReader:
         table.amount_unit = table.amount_unit or self.amount_unit or self.unit_page_unit
         last_unit = next((r for r in reversed(table.rows) if r.kind == "funding_unit"), None)
         if last_unit is None or last_unit.cells[0] != unit:
-            table.add_row(table_cells(unit), "funding_unit", card.page, confidence=card.confidence)
+            unit_row = table.add_row(table_cells(unit), "funding_unit", card.page, confidence=card.confidence)
+            if card.confidence is not None:  # its one cell, the name: the score of the field it was read from
+                named = card.scores.get("unit", card.scores.get("department", ("", card.confidence)))
+                unit_row.confidences = [named[1], *[None] * (len(COLUMNS) - 1)]
         _check_unchecked_amounts(card)
         cells = table_cells(*(f.get(column, "") for column in ("name", "total_amount", "fiscal_appropriation")))
         cells[4], cells[5] = f.get("other_funds", ""), f.get("goal_text", "")
