@@ -157,10 +157,7 @@ def _warehouse_agrees(warehouse: Path, text_year: int) -> tuple[bool, int, bool]
         sources = dict(connection.execute("select fiscal_year, text_source from marts.dim_document").fetchall())
     marked = (sources.get(text_year), sources.get(SCANNED_YEAR)) == (TEXT_PDF, TEXT_OCR)
 
-    def figures(rows: list[tuple]) -> list[tuple]:
-        return [(unicodedata.normalize("NFKC", unit), *rest) for unit, *rest, _ in rows]
-
-    same = bool(text) and figures(text) == figures(scanned)
+    same = bool(text) and [row[:-1] for row in _nfkc(text)] == [row[:-1] for row in _nfkc(scanned)]
     names = sum(
         unicodedata.normalize("NFKC", a[-1]) != unicodedata.normalize("NFKC", b[-1])
         for a, b in zip(text, scanned, strict=False)

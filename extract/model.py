@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import TypedDict
@@ -79,6 +79,11 @@ class ExtractionError(Exception):
         return self.reason if self.page is None else f"page {self.page}: {self.reason}"
 
 
+def lowest(scores: Iterable[float | None]) -> float | None:
+    """The lowest OCR score among ``scores``, None where none was OCR'd (text)."""
+    return min((score for score in scores if score is not None), default=None)
+
+
 @dataclass
 class TableRow:
     """One printed row of the table, its cells as printed (wrapped lines joined, nothing added).
@@ -103,16 +108,14 @@ class TableRow:
         self.page_end = page
         if confidences and any(score is not None for score in confidences):
             self.confidences = [
-                min((s for s in pair if s is not None), default=None)
-                for pair in zip(self.confidences or [None] * len(cells), confidences, strict=True)
+                lowest(pair) for pair in zip(self.confidences or [None] * len(cells), confidences, strict=True)
             ]
 
     def scored(self, confidence: float | None) -> None:
         """The row was read from OCR'd text scored ``confidence`` (its other cells on a card, a later row of its
         project): its lowest score, in every cell, where no cell says which (None: text, nothing changes)."""
         if confidence is not None:
-            lowest = min(confidence, self.ocr_confidence if self.ocr_confidence is not None else 1.0)
-            self.confidences = [lowest] * len(self.cells)
+            self.confidences = [lowest([confidence, self.ocr_confidence])] * len(self.cells)
 
     @property
     def text_source(self) -> str:
@@ -122,7 +125,7 @@ class TableRow:
     @property
     def ocr_confidence(self) -> float | None:
         """The lowest score of the row's OCR'd cells (None for a row of text pages)."""
-        return min((s for s in self.confidences if s is not None), default=None)
+        return lowest(self.confidences)
 
 
 @dataclass

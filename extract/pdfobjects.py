@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NotRequired, Protocol, TypedDict, cast
 
+from .model import lowest
+
 
 class Char(TypedDict):
     """One printed character (``page.chars``)."""
@@ -65,7 +67,7 @@ class LaidOutPage(Protocol):
 
 def ocr_confidence(chars: Iterable[Mapping[str, Any]]) -> float | None:
     """The lowest OCR score of the characters (``Char.confidence``), None when none was OCR'd."""
-    return min((c["confidence"] for c in chars if "confidence" in c), default=None)
+    return lowest(c.get("confidence") for c in chars)
 
 
 def page_chars(page: LaidOutPage) -> list[Char]:

@@ -30,6 +30,7 @@ from ..model import (
     PERIOD_AMOUNT_COLUMNS,
     YEAR_AMOUNT_COLUMNS,
     ExtractionError,
+    lowest,
 )
 from .grid import Columns, GridRow, PageGrids, normalise
 from .records import AMOUNT_UNIT_IN_LABEL, ReadTable, indicator, table_cells, without_code
@@ -151,7 +152,7 @@ class CardReader:
         """The card's lowest OCR score so far, with this row's."""
         card = self.card
         if card is not None and row.confidence is not None:
-            card.confidence = min(row.confidence, card.confidence if card.confidence is not None else 1.0)
+            card.confidence = lowest([row.confidence, card.confidence])
 
     def _header(self, row: GridRow) -> None:
         card = self.card

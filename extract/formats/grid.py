@@ -17,7 +17,7 @@ from pdfplumber.page import Page
 
 from ..clipping import hiding_clip, read_with_clips
 from ..locate import PAGE_NUMBER, compact
-from ..model import ExtractionError
+from ..model import ExtractionError, lowest
 from ..pdfobjects import Char, ocr_confidence, page_chars
 from ..rows import cell_text, text_lines
 from ..scanned import ScannedPage
@@ -53,7 +53,7 @@ class GridRow:
     @property
     def confidence(self) -> float | None:
         """The row's lowest OCR score, None for a row of a text page."""
-        return min((score for score in self.confidences if score is not None), default=None)
+        return lowest(self.confidences)
 
 
 @dataclass(frozen=True)
