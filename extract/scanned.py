@@ -32,13 +32,17 @@ DEFAULT_OCR_DPI = 200  # what offices scan at; the engine reads 9-point text wel
 DEFAULT_PROBE_BAND = 0.3  # the top part of a page read to decide whether the page may hold the table
 DEFAULT_PROBE_SCALE = 0.6  # the probe reads the band at this fraction of DEFAULT_OCR_DPI
 PROBE_MAX_SIDE = 2000  # pixels: the probe's band is detected at its own size up to this (``_detection_as_is``)
-DEFAULT_MAX_SKEW = 3.0  # degrees: a page turned more than this, short of a quarter turn (``probe``), is read as it lies
+DEFAULT_MAX_SKEW = 10.0  # degrees: a page turned more, short of a quarter turn (``probe``), is read as it lies
 DEFAULT_STANDING_SHARE = 0.5  # a page lies a quarter turned when more of its text lines than this stand up
 DEFAULT_STANDING_RATIO = 1.5  # a line stands up when its box is this much taller than wide (the engine's own rule)
 # The engine's own floor: a line read with a lower score is dropped. A page read the wrong way up reads only such
 # lines, so whether its lines stand up is decided on every line the detector found (read with a floor of 0).
 ENGINE_TEXT_SCORE = 0.5
-DEFAULT_SKEW_STEP = 0.1  # degrees between the turns tried
+# A band or page that reads fewer sure lines than this, or sure lines fewer than half the lines found, may lie upside
+# down (``illegible``): upside down the engine finds the lines and reads them poorly, and a sheet fed the wrong way
+# round shows the probe its foot, often blank.
+DEFAULT_LEGIBLE_LINES = 3
+DEFAULT_SKEW_STEP = 0.5  # degrees between the turns tried first; each of two refinements tries ten times finer
 DEFAULT_SKEW_WIDTH = 1000  # pixels: the skew is measured on a copy this wide
 DEFAULT_RULING_LENGTH = 0.04  # of the page's width (height for vertical rulings): shorter strokes are text
 # Points: a shorter upright stroke than DEFAULT_RULING_LENGTH is a ruling when it is this long and runs from one
@@ -46,6 +50,7 @@ DEFAULT_RULING_LENGTH = 0.04  # of the page's width (height for vertical rulings
 # books; the long-ruling floor is 34 on A4). A glyph's stroke is shorter than its font size.
 DEFAULT_CELL_SIDE = 12.0
 DEFAULT_JOIN = 3  # pixels: how near a horizontal ruling a cell's side ends
+DEFAULT_INK_CONTRAST = 40  # grey levels ink is darker than the paper at least (synth.scan's speckle is 18 either way)
 DEFAULT_MIN_INK = 40  # pixels of ink (at DEFAULT_OCR_DPI) a mark needs to be text: specks and dust are smaller
 DEFAULT_INK_MARGIN = 4  # pixels around an OCR line's box its own glyphs may reach
 DEFAULT_REREAD_MARGIN = 12  # pixels of paper around missed ink when it is read again on its own
@@ -130,10 +135,14 @@ def render(page: pdfium.PdfPage, dpi: float = DEFAULT_OCR_DPI) -> np.ndarray:
 
 
 def _ink(grey: np.ndarray) -> np.ndarray:
-    """Dark pixels as 255, paper as 0 (Otsu's threshold: scanned paper is grey, not white)."""
+    """Dark pixels as 255, paper as 0: Otsu's threshold (scanned paper is grey, not white), but never within
+    ``DEFAULT_INK_CONTRAST`` of the paper's grey. On a blank page or band Otsu splits the paper's own speckle, and
+    half of it became ink: its skew was then measured on speckle, and a blank leaf inside a table was turned 10°,
+    its page number read as ``3.`` twice and put in a cell."""
     import cv2
 
-    _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    otsu, _ = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    _, ink = cv2.threshold(grey, min(otsu, float(np.median(grey)) - DEFAULT_INK_CONTRAST), 255, cv2.THRESH_BINARY_INV)
     return ink
 
 
@@ -262,7 +271,9 @@ def reread(
 def skew_angle(grey: np.ndarray) -> float:
     """The angle (degrees, counter-clockwise positive) the page's lines lie at: the turn that makes the rows of a
     reduced copy of its ink most uneven (ruled lines and text lines then fall on single rows), searched in
-    ``DEFAULT_SKEW_STEP`` steps up to ``DEFAULT_MAX_SKEW`` and refined ten times finer."""
+    ``DEFAULT_SKEW_STEP`` steps up to ``DEFAULT_MAX_SKEW``, then twice ten times finer around the best (to 0.005°).
+    Text lines keep the unevenness high within a step of the true angle, so the coarse search cannot miss it (the
+    same number of turns as 0.1° steps up to 3° and one refinement, which measured angles to 0.01°)."""
     import cv2
 
     ink = _ink(grey)
@@ -277,8 +288,9 @@ def skew_angle(grey: np.ndarray) -> float:
 
     steps = round(DEFAULT_MAX_SKEW / DEFAULT_SKEW_STEP)
     best = max((i * DEFAULT_SKEW_STEP for i in range(-steps, steps + 1)), key=unevenness)
-    fine = DEFAULT_SKEW_STEP / 10
-    return max((best + i * fine for i in range(-10, 11)), key=unevenness)
+    for fine in (DEFAULT_SKEW_STEP / 10, DEFAULT_SKEW_STEP / 100):
+        best = max((best + i * fine for i in range(-10, 11)), key=unevenness)
+    return best
 
 
 def straighten(grey: np.ndarray, angle: float) -> np.ndarray:
@@ -442,12 +454,12 @@ class ScannedPage:
         angle: float,
         text: str = "",
         unread: list[tuple[float, float, float, float]] | None = None,
-        standing: bool = False,
+        lies_otherwise: bool = False,
     ) -> None:
         self.chars, self.edges, self.width, self.height, self.angle = chars, edges, width, height, angle
         self.text = text  # its plain text in reading order (``reading_text``)
         self.unread = unread or []  # boxes (x0, top, x1, bottom in points) of ink OCR could not read
-        self.standing = standing  # its text lines stand up (``standing``): it was read a quarter turn off
+        self.lies_otherwise = lies_otherwise  # its lines stand up or read poorly (``lies_otherwise``): turned wrong
 
     def extract_words(self, **options: Any) -> list[dict[str, Any]]:
         return extract_words(self.chars, **options)  # type: ignore[arg-type]
@@ -481,6 +493,18 @@ def standing(lines: list[OcrLine]) -> bool:
     return len(frames) >= 3 and up > DEFAULT_STANDING_SHARE * len(frames)
 
 
+def illegible(lines: list[OcrLine]) -> bool:
+    """Fewer than ``DEFAULT_LEGIBLE_LINES`` of the lines read sure, or fewer than half: the page may lie upside down
+    (or hold no text there)."""
+    sure = len(_sure(lines))
+    return sure < DEFAULT_LEGIBLE_LINES or 2 * sure < len(lines)
+
+
+def lies_otherwise(lines: list[OcrLine]) -> bool:
+    """The lines a page read gave show it was read turned the wrong way: they stand up, or they read poorly."""
+    return standing(lines) or illegible(lines)
+
+
 def _turned(grey: np.ndarray, turns: int) -> np.ndarray:
     """The picture turned ``turns`` quarter turns counter-clockwise (``numpy.rot90``)."""
     return np.ascontiguousarray(np.rot90(grey, turns)) if turns % 4 else grey
@@ -506,7 +530,7 @@ def read_scanned_page(page: pdfium.PdfPage, dpi: float = DEFAULT_OCR_DPI, turns:
     page_text = reading_text(lines, rows)
     missed = [(x * scale, y * scale, (x + w) * scale, (y + h) * scale) for x, y, w, h in unread]
     chars = ocr_chars(lines, scale)
-    return ScannedPage(chars, edges, width, height, angle, page_text, missed, standing=standing(every_line))
+    return ScannedPage(chars, edges, width, height, angle, page_text, missed, lies_otherwise(every_line))
 
 
 def _sure(lines: list[OcrLine]) -> list[OcrLine]:
@@ -528,14 +552,21 @@ def _band(grey: np.ndarray) -> tuple[str, list[OcrLine]]:
 def probe(page: pdfium.PdfPage, dpi: float = DEFAULT_OCR_DPI) -> tuple[str, int]:
     """The text of the page's top band, read at ``DEFAULT_PROBE_SCALE`` of ``dpi`` (enough to see the table's
     title, its 部门名称 line and its column labels, or another table's title), and the quarter turns that set the
-    page upright (``numpy.rot90``'s k): 0, unless the band's lines stand up (``standing``); then the band of the
-    page turned each way is read, and the way whose lines lie and read with the higher scores wins (upside down,
-    the engine reads little, and that little poorly). Only a turned page pays for the two more reads."""
+    page upright (``numpy.rot90``'s k): 0, unless the band's lines stand up (``standing``: then the page turned
+    each way a quarter is read) or read poorly (``illegible``: then the page turned over, whose top band is the
+    foot of the page as it lies, counts only if it reads well). The way whose lines lie and read with the higher
+    scores wins (upside down, the engine reads little, and that little poorly); on a tie, as it lies. Only a page
+    whose band stands up or reads poorly pays for more reads: on a scanned whole book, its cover and a page of two
+    lines."""
     grey = render(page, dpi * DEFAULT_PROBE_SCALE)
-    text, lines = _band(grey)
-    if not standing(lines):
-        return text, 0
-    readings = {turns: _band(_turned(grey, turns)) for turns in (1, 3)}
+    readings = {0: _band(grey)}
+    lines = readings[0][1]
+    if standing(lines):
+        readings |= {turns: _band(_turned(grey, turns)) for turns in (1, 3)}
+    elif illegible(lines):
+        over = _band(_turned(grey, 2))
+        if not illegible(over[1]):
+            readings[2] = over
 
     def weight(turns: int) -> float:
         band_lines = readings[turns][1]
@@ -565,7 +596,7 @@ class ScannedBook:
     whole, the others give their band's text. A page after one showing the table is read whole without a probe, as
     a table runs on: on the scanned sample that saves 7 probes (about 6 s), and where a scanned page follows a
     table's end it costs a read in vain (about 8 s). A page is read turned as its probe found it, or as the page
-    before it lies; read standing, it is probed after all and read again."""
+    before it lies; read the wrong way (``lies_otherwise``), it is probed after all and read again."""
 
     def __init__(self, data: bytes, on_step: OcrStep | None = None) -> None:
         self._pdf = pdfium.PdfDocument(data)
@@ -600,7 +631,7 @@ class ScannedBook:
             self._step(OCR_WHOLE_PAGE, index)
             turns = self._turns.get(index, self._turns.get(index - 1, 0))  # unprobed: as the page before lies
             read = read_scanned_page(self._pdf[index], turns=turns)
-            if read.standing:  # it lies otherwise: probed, and read again the right way up
+            if read.lies_otherwise:  # probed, and read again the right way up
                 self._step(OCR_PROBE, index)
                 _, self._turns[index] = probe(self._pdf[index])
                 if self._turns[index] != turns:

@@ -4,9 +4,11 @@ little, greyed, speckled and blurred, JPEG-compressed, and written back as a PDF
 The source must embed its fonts (``Layout(font=embedded_font())``, the card renderers' ``font=embedded_font()``):
 pdfium draws a font the PDF does not embed from the machine's fonts, so the picture, and what OCR reads from it,
 would depend on the machine. A page may be left as text (``scanned_pages``), as books whose appendix tables alone
-are scanned.
+are scanned. ``fax_book`` scans as another machine does, for a reader tuned on these scans to prove itself on:
+black and white only, at 300 dpi, written by Pillow's PDF writer (CCITT G4 images) instead of pdfium's JPEGs.
 
 Usage: python -m synth.scan SOURCE.pdf SCANNED.pdf [--dpi 200] [--angle 0.6] [--quarter-turns 1] [--pages 2,3]
+       python -m synth.scan SOURCE.pdf SCANNED.pdf --bilevel [--dpi 300] [--angle 0.6]
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ DEFAULT_NOISE = 18  # grey levels of speckle, either way
 DEFAULT_BLUR = 0.6  # Gaussian radius in pixels: toner spread and the scanner's optics
 DEFAULT_PAPER = 236  # the grey of scanned white paper
 DEFAULT_JPEG_QUALITY = 70
+FAX_DPI = 300  # a document scanner's black-and-white mode
+FAX_THRESHOLD = 150  # grey levels: darker is black
 
 
 class ScanSettings(TypedDict):
@@ -38,7 +42,7 @@ class ScanSettings(TypedDict):
     noise: int
     blur: float
     jpeg_quality: int
-    quarter_turns: int  # the sheet laid on its side: 1 a quarter turn counter-clockwise, 3 clockwise
+    quarter_turns: int  # the sheet laid on its side: 1 a quarter turn counter-clockwise, 3 clockwise, 2 upside down
 
 
 DEFAULT_SETTINGS = ScanSettings(
@@ -66,6 +70,13 @@ def scanned_image(page: Image.Image, settings: ScanSettings, rng: random.Random)
     return speckled.filter(ImageFilter.GaussianBlur(settings["blur"]))
 
 
+def _picture(source: Path, page: pdfium.PdfPage, number: int, dpi: int) -> Image.Image:
+    """Page ``number`` of ``source`` drawn at ``dpi``, refused when a font is not embedded."""
+    if not fonts_embedded(page):
+        raise ValueError(f"{source} page {number}: a font is not embedded; its picture would be the machine's")
+    return page.render(scale=dpi / 72).to_pil()
+
+
 def scan_book(
     source: Path,
     path: Path,
@@ -83,12 +94,10 @@ def scan_book(
             if number not in chosen:
                 scanned.import_pages(book, [number - 1])
                 continue
-            if not fonts_embedded(page):
-                raise ValueError(f"{source} page {number}: a font is not embedded; its picture would be the machine's")
             width, height = page.get_size()
             if settings["quarter_turns"] % 2:
                 width, height = height, width
-            picture = page.render(scale=settings["dpi"] / 72).to_pil()
+            picture = _picture(source, page, number, settings["dpi"])
             image = scanned_image(picture, settings, rng)
             data = io.BytesIO()
             image.save(data, "JPEG", quality=settings["jpeg_quality"])
@@ -102,17 +111,36 @@ def scan_book(
     return path
 
 
+def fax_book(source: Path, path: Path, dpi: int = FAX_DPI, angle: float = DEFAULT_ANGLE) -> Path:
+    """Write ``source`` scanned whole to ``path`` as a black-and-white scanner does: each page turned by ``angle``
+    at ``dpi``, every pixel black or white (``FAX_THRESHOLD``: no grey, no speckle, thin strokes broken where the
+    turn splits them), the pages written by Pillow as CCITT G4 images. Fonts must be embedded, as for
+    ``scan_book``."""
+    pictures = []
+    with closing(pdfium.PdfDocument(source)) as book:
+        for number, page in enumerate(book, start=1):
+            grey = _picture(source, page, number, dpi).convert("L")
+            turned = grey.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
+            pictures.append(turned.point(lambda level: 255 if level > FAX_THRESHOLD else 0).convert("1"))
+    pictures[0].save(path, "PDF", save_all=True, append_images=pictures[1:], resolution=dpi)
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("source", type=Path)
     parser.add_argument("scanned", type=Path)
-    parser.add_argument("--dpi", type=int, default=DEFAULT_DPI)
+    parser.add_argument("--dpi", type=int, help=f"default {DEFAULT_DPI}, or {FAX_DPI} with --bilevel")
     parser.add_argument("--angle", type=float, default=DEFAULT_ANGLE)
-    parser.add_argument("--quarter-turns", type=int, default=0, help="pages laid on their side: 1 or 3 (default 0)")
+    parser.add_argument("--quarter-turns", type=int, default=0, help="1 or 3: on their side, 2: upside down")
+    parser.add_argument("--bilevel", action="store_true", help="black and white, as fax_book scans")
     parser.add_argument("--pages", help="pages to scan, e.g. 2,3 (default every page)")
     args = parser.parse_args(argv)
+    if args.bilevel:
+        fax_book(args.source, args.scanned, args.dpi or FAX_DPI, args.angle)
+        return 0
     settings = ScanSettings(
-        **{**DEFAULT_SETTINGS, "dpi": args.dpi, "angle": args.angle, "quarter_turns": args.quarter_turns}
+        **{**DEFAULT_SETTINGS, "dpi": args.dpi or DEFAULT_DPI, "angle": args.angle, "quarter_turns": args.quarter_turns}
     )
     pages = [int(n) for n in args.pages.split(",")] if args.pages else None
     scan_book(args.source, args.scanned, settings, pages)
