@@ -268,6 +268,17 @@ def _refuse_a_page_bound_inside(
         )
 
 
+def _cover_year(texts: list[str], first_page: int, scanned: ScannedBook | None) -> int | None:
+    """The year the pages before the table (``first_page``, from 1) give (``locate.cover_year``); when they give
+    none and the book's first page is scanned, that page read whole. A scanned page that is not the table gives
+    only its probe's top band, and a cover prints its year lower (``2024年…部门预算`` mid-page): a scanned book
+    with no manifest entry and no year in its file name got none, and its night failed on it."""
+    year = cover_year(texts[: first_page - 1])
+    if year is None and scanned is not None and 0 in scanned and first_page > 1:
+        year = cover_year([scanned.page(0).text])
+    return year
+
+
 def _document(
     data: bytes, ordinal: int, table: TableRead, page_count: int, texts: list[str], scanned: ScannedBook | None
 ) -> Document:
@@ -299,7 +310,7 @@ def _document(
         table_chars=table.table_chars,
         cell_chars=cell_chars,
         title_year=int(table.title["year"]) if table.title["year"] else None,
-        cover_year=cover_year(texts[: table.pages[0] - 1]),
+        cover_year=_cover_year(texts, table.pages[0], scanned),
         ocr_pages=[page for page in table.pages if scanned is not None and page - 1 in scanned],
     )
 
@@ -399,7 +410,7 @@ def read_document(data: bytes, on_ocr_step: OcrStep | None = None) -> list[Table
 def _read_tables(data: bytes, texts: list[str], page_count: int, scanned: ScannedBook | None) -> list[TableResult]:
     others = _guarded(lambda: read_other_format(data, texts, scanned=scanned))
     if others is not None:  # a card, indicator-table or period format: its reader's documents
-        return [replace(d, cover_year=cover_year(texts[: d.table_pages[0] - 1])) for d in others]
+        return [replace(d, cover_year=_cover_year(texts, d.table_pages[0], scanned)) for d in others]
     plans = plan_tables(texts)
     scans = f" (OCR read {scanned.described})" if scanned is not None else ""
     if not plans:

@@ -42,7 +42,7 @@ ENGINE_TEXT_SCORE = 0.5
 # down (``illegible``): upside down the engine finds the lines and reads them poorly, and a sheet fed the wrong way
 # round shows the probe its foot, often blank.
 DEFAULT_LEGIBLE_LINES = 3
-DEFAULT_SKEW_STEP = 0.5  # degrees between the turns tried first; each of two refinements tries ten times finer
+DEFAULT_SKEW_STEP = 0.2  # degrees between the turns tried first; each of two refinements tries ten times finer
 DEFAULT_SKEW_WIDTH = 1000  # pixels: the skew is measured on a copy this wide
 DEFAULT_RULING_LENGTH = 0.04  # of the page's width (height for vertical rulings): shorter strokes are text
 # Points: a shorter upright stroke than DEFAULT_RULING_LENGTH is a ruling when it is this long and runs from one
@@ -51,6 +51,9 @@ DEFAULT_RULING_LENGTH = 0.04  # of the page's width (height for vertical rulings
 DEFAULT_CELL_SIDE = 12.0
 DEFAULT_JOIN = 3  # pixels: how near a horizontal ruling a cell's side ends
 DEFAULT_INK_CONTRAST = 40  # grey levels ink is darker than the paper at least (synth.scan's speckle is 18 either way)
+# Points: ink solid this much both ways that touches the picture's edge is the scanner's lid or the sheet's shadow, not
+# print (a 9-point glyph's strokes are under 1 point, a ruling under 1.5, a bold title's under 2).
+DEFAULT_BORDER_SIDE = 4.0
 DEFAULT_MIN_INK = 40  # pixels of ink (at DEFAULT_OCR_DPI) a mark needs to be text: specks and dust are smaller
 DEFAULT_INK_MARGIN = 4  # pixels around an OCR line's box its own glyphs may reach
 DEFAULT_REREAD_MARGIN = 12  # pixels of paper around missed ink when it is read again on its own
@@ -146,6 +149,27 @@ def _ink(grey: np.ndarray) -> np.ndarray:
     return ink
 
 
+def without_border(grey: np.ndarray, scale: float) -> np.ndarray:
+    """The picture with the dark border a scanner leaves along its edges painted in the paper's grey (``scale``:
+    points a pixel): ink solid ``DEFAULT_BORDER_SIDE`` both ways that touches the picture's edge, and its blurred rim.
+    Left in, a border along the foot and one along the side made one stroke over the whole page, which was painted
+    out with everything on it; and it is no text, so it would refuse the page as ink OCR could not read."""
+    import cv2
+
+    side = max(round(DEFAULT_BORDER_SIDE / scale), 3)
+    square = cv2.getStructuringElement(cv2.MORPH_RECT, (side, side))
+    solid = cv2.morphologyEx(_ink(grey), cv2.MORPH_OPEN, square, borderType=cv2.BORDER_CONSTANT, borderValue=0)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(solid, connectivity=8)
+    height, width = grey.shape
+    edge = [i for i, (x, y, w, h, _) in enumerate(stats) if i and (min(x, y) == 0 or x + w == width or y + h == height)]
+    if not edge:
+        return grey
+    border = cv2.dilate(np.isin(labels, edge).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    clean = grey.copy()
+    clean[border] = int(np.median(grey[~border]))
+    return clean
+
+
 def _long(ink: np.ndarray, horizontal: bool) -> int:
     """Pixels: a stroke this long is a ruling (``DEFAULT_RULING_LENGTH`` of the page's width or height)."""
     height, width = ink.shape
@@ -154,12 +178,15 @@ def _long(ink: np.ndarray, horizontal: bool) -> int:
 
 def _stroke_mask(ink: np.ndarray, horizontal: bool, length: int | None = None) -> np.ndarray:
     """The ink of straight strokes at least ``length`` pixels long (``_long`` by default): what survives an opening
-    by a line that long."""
+    by a line that long. Beyond the picture is paper: by OpenCV's default it is ink to an erosion, and a scanner's
+    dark border along the foot (30 pixels high) survived as an upright stroke the page wide, which joined the
+    border along its side into one box over the whole page: painted out, the page read nothing."""
     import cv2
 
     length = length or _long(ink, horizontal)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if horizontal else (1, length))
-    return cv2.dilate(cv2.erode(ink, kernel), kernel)
+    eroded = cv2.erode(ink, kernel, borderType=cv2.BORDER_CONSTANT, borderValue=0)
+    return cv2.dilate(eroded, kernel)
 
 
 def _strokes(ink: np.ndarray, horizontal: bool, length: int | None = None) -> list[Box]:
@@ -271,9 +298,10 @@ def reread(
 def skew_angle(grey: np.ndarray) -> float:
     """The angle (degrees, counter-clockwise positive) the page's lines lie at: the turn that makes the rows of a
     reduced copy of its ink most uneven (ruled lines and text lines then fall on single rows), searched in
-    ``DEFAULT_SKEW_STEP`` steps up to ``DEFAULT_MAX_SKEW``, then twice ten times finer around the best (to 0.005°).
-    Text lines keep the unevenness high within a step of the true angle, so the coarse search cannot miss it (the
-    same number of turns as 0.1° steps up to 3° and one refinement, which measured angles to 0.01°)."""
+    ``DEFAULT_SKEW_STEP`` steps up to ``DEFAULT_MAX_SKEW``, then twice ten times finer around the best (to 0.002°).
+    The step is fine because a ruling a page wide is aligned only within a tenth of a degree or so: in 0.5° steps,
+    a scanner's dark border along the foot (drawn level, the page 0.8° askew) won at 0°, and the refinement could
+    not reach 0.8°."""
     import cv2
 
     ink = _ink(grey)
@@ -516,7 +544,7 @@ def read_scanned_page(page: pdfium.PdfPage, dpi: float = DEFAULT_OCR_DPI, turns:
     width, height = page.get_size()
     if turns % 2:
         width, height = height, width
-    grey = _turned(render(page, dpi), turns)
+    grey = without_border(_turned(render(page, dpi), turns), 72 / dpi)
     angle = skew_angle(grey)
     grey = straighten(grey, angle)
     scale = 72 / dpi
@@ -558,7 +586,7 @@ def probe(page: pdfium.PdfPage, dpi: float = DEFAULT_OCR_DPI) -> tuple[str, int]
     scores wins (upside down, the engine reads little, and that little poorly); on a tie, as it lies. Only a page
     whose band stands up or reads poorly pays for more reads: on a scanned whole book, its cover and a page of two
     lines."""
-    grey = render(page, dpi * DEFAULT_PROBE_SCALE)
+    grey = without_border(render(page, dpi * DEFAULT_PROBE_SCALE), 72 / (dpi * DEFAULT_PROBE_SCALE))
     readings = {0: _band(grey)}
     lines = readings[0][1]
     if standing(lines):

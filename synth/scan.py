@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TypedDict
 
 import pypdfium2 as pdfium
-from PIL import Image, ImageChops, ImageFilter
+from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 from extract.page_text import fonts_embedded
 
@@ -34,6 +34,7 @@ DEFAULT_PAPER = 236  # the grey of scanned white paper
 DEFAULT_JPEG_QUALITY = 70
 FAX_DPI = 300  # a document scanner's black-and-white mode
 FAX_THRESHOLD = 150  # grey levels: darker is black
+FAX_BORDER = 0.2  # inches: the black band a sheet smaller than the glass leaves along its left side and its foot
 
 
 class ScanSettings(TypedDict):
@@ -114,13 +115,17 @@ def scan_book(
 def fax_book(source: Path, path: Path, dpi: int = FAX_DPI, angle: float = DEFAULT_ANGLE) -> Path:
     """Write ``source`` scanned whole to ``path`` as a black-and-white scanner does: each page turned by ``angle``
     at ``dpi``, every pixel black or white (``FAX_THRESHOLD``: no grey, no speckle, thin strokes broken where the
-    turn splits them), the pages written by Pillow as CCITT G4 images. Fonts must be embedded, as for
-    ``scan_book``."""
+    turn splits them), a black band along its left side and its foot (``FAX_BORDER``: the glass beyond the sheet),
+    the pages written by Pillow as CCITT G4 images. Fonts must be embedded, as for ``scan_book``."""
     pictures = []
     with closing(pdfium.PdfDocument(source)) as book:
         for number, page in enumerate(book, start=1):
             grey = _picture(source, page, number, dpi).convert("L")
             turned = grey.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
+            band, (width, height) = round(FAX_BORDER * dpi), turned.size
+            glass = ImageDraw.Draw(turned)
+            glass.rectangle([(0, 0), (band, height)], fill=0)
+            glass.rectangle([(0, height - band), (width, height)], fill=0)
             pictures.append(turned.point(lambda level: 255 if level > FAX_THRESHOLD else 0).convert("1"))
     pictures[0].save(path, "PDF", save_all=True, append_images=pictures[1:], resolution=dpi)
     return path

@@ -198,6 +198,10 @@ def test_each_raw_row_says_where_its_text_came_from(built) -> None:
     documents = {row["source_file"]: row for row in seeds["raw_documents"]}
     sources = [(d["text_source"], d["ocr_pages"]) for _, d in sorted(documents.items())]
     assert sources == [("ocr", "2"), ("ocr", "2"), ("ocr", "2;3"), ("pdf", "")]
+    # the cover's year (2024), a scanned cover's too (read whole: its probe's band does not reach the year), against
+    # the manifest's; the text book's year is its cover's
+    conflicts = [d["fiscal_year_conflict"] for _, d in sorted(documents.items())]
+    assert conflicts == ["cover:2024"] * 3 + [""], conflicts
     scanned_ids = {document["document_id"] for document in documents.values() if document["text_source"] == "ocr"}
     for row in seeds["raw_table_rows"]:
         if row["document_id"] in scanned_ids:
