@@ -213,17 +213,30 @@ def read(
 
 def place_file(file: Found, entry: dict, manifest: Manifest) -> list[TableResult]:
     """Phase 3: the file's tables where they are (path, modification time, the manifest's year and department);
-    a refused table stays its refusal."""
-    return [
-        result
-        if isinstance(result, ExtractionError)
-        else replace(
-            place(result, file.path, overrides_for(manifest, file.name, result.table_ordinal)),
-            source_file=file.name,
-            source_sha256=file.sha256,
-        )
-        for result in results_of(entry)
-    ]
+    a refused table stays its refusal, and a table no source gives a year is refused (``_without_a_year``)."""
+    placed: list[TableResult] = []
+    for result in results_of(entry):
+        if not isinstance(result, ExtractionError):
+            overrides = overrides_for(manifest, file.name, result.table_ordinal)
+            result = replace(place(result, file.path, overrides), source_file=file.name, source_sha256=file.sha256)
+            if result.fiscal_year is None:
+                result = _without_a_year(result)
+        placed.append(result)
+    return placed
+
+
+def _without_a_year(document: Document) -> ExtractionError:
+    """The refusal of a table whose year neither the manifest, its title, the book's cover nor the file name gives:
+    the warehouse keys every document by its year (``dim_document.fiscal_year`` is not null), so it once failed
+    the whole night's data tests; now that book alone is held back, naming the way to give it one."""
+    refused = ExtractionError(
+        "no fiscal year: neither manifest.csv, the table's title, the cover nor the file name gives one "
+        "(give it in manifest.csv)",
+        document.table_pages[0],
+        "no_fiscal_year",
+    )
+    refused.document_id = document.document_id
+    return refused
 
 
 def _describe(document: Document) -> str:
