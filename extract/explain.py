@@ -12,7 +12,7 @@ from .document import read_document
 from .formats import FORMATS, Detection, FileDetection, detect_file, page_texts, reader
 from .formats import packed as packed_format
 from .formats.card import label_of
-from .model import COLUMNS, ExtractionError, FormatDocument, TableRow
+from .model import COLUMNS, ExtractionError, FormatDocument, TableRow, lowest
 from .scanned import scanned_texts
 
 PICTURES = {module.NAME: module.PICTURE for module in FORMATS}
@@ -118,9 +118,9 @@ def _column_scores(rows: list[TableRow]) -> str:
     out: which field to doubt."""
     found = []
     for index, column in enumerate(COLUMNS):
-        scores = [s for row in rows if index < len(row.confidences) and (s := row.confidences[index]) is not None]
-        if scores:
-            found.append(f"{column} {min(scores):.2f}")
+        score = lowest(row.confidences[index] for row in rows if index < len(row.confidences))
+        if score is not None:
+            found.append(f"{column} {score:.2f}")
     return ", ".join(found)
 
 

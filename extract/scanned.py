@@ -479,15 +479,20 @@ class ScannedPage:
         edges: list[Edge],
         width: float,
         height: float,
-        angle: float,
         text: str = "",
         unread: list[tuple[float, float, float, float]] | None = None,
         lies_otherwise: bool = False,
     ) -> None:
-        self.chars, self.edges, self.width, self.height, self.angle = chars, edges, width, height, angle
+        self.chars, self.edges, self.width, self.height = chars, edges, width, height
         self.text = text  # its plain text in reading order (``reading_text``)
         self.unread = unread or []  # boxes (x0, top, x1, bottom in points) of ink OCR could not read
         self.lies_otherwise = lies_otherwise  # its lines stand up or read poorly (``lies_otherwise``): turned wrong
+
+    @property
+    def legibility(self) -> float:
+        """Its characters' scores summed: how much it read, and how well (upside down, the engine reads little, and
+        that little poorly)."""
+        return sum(char.get("confidence") or 0.0 for char in self.chars)
 
     def extract_words(self, **options: Any) -> list[dict[str, Any]]:
         return extract_words(self.chars, **options)  # type: ignore[arg-type]
@@ -544,10 +549,9 @@ def read_scanned_page(page: pdfium.PdfPage, dpi: float = DEFAULT_OCR_DPI, turns:
     width, height = page.get_size()
     if turns % 2:
         width, height = height, width
-    grey = without_border(_turned(render(page, dpi), turns), 72 / dpi)
-    angle = skew_angle(grey)
-    grey = straighten(grey, angle)
-    scale = 72 / dpi
+    scale = 72 / dpi  # points a pixel
+    grey = without_border(_turned(render(page, dpi), turns), scale)
+    grey = straighten(grey, skew_angle(grey))
     across, upright = _ruling_boxes(grey, scale)
     edges, clean = _edges(across, upright, scale), _erased(grey, across + upright)
     every_line = read_lines(clean, min_score=0.0)
@@ -558,7 +562,7 @@ def read_scanned_page(page: pdfium.PdfPage, dpi: float = DEFAULT_OCR_DPI, turns:
     page_text = reading_text(lines, rows)
     missed = [(x * scale, y * scale, (x + w) * scale, (y + h) * scale) for x, y, w, h in unread]
     chars = ocr_chars(lines, scale)
-    return ScannedPage(chars, edges, width, height, angle, page_text, missed, lies_otherwise(every_line))
+    return ScannedPage(chars, edges, width, height, page_text, missed, lies_otherwise(every_line))
 
 
 def _sure(lines: list[OcrLine]) -> list[OcrLine]:
@@ -586,7 +590,8 @@ def probe(page: pdfium.PdfPage, dpi: float = DEFAULT_OCR_DPI) -> tuple[str, int]
     scores wins (upside down, the engine reads little, and that little poorly); on a tie, as it lies. Only a page
     whose band stands up or reads poorly pays for more reads: on a scanned whole book, its cover and a page of two
     lines."""
-    grey = without_border(render(page, dpi * DEFAULT_PROBE_SCALE), 72 / (dpi * DEFAULT_PROBE_SCALE))
+    probe_dpi = dpi * DEFAULT_PROBE_SCALE
+    grey = without_border(render(page, probe_dpi), 72 / probe_dpi)
     readings = {0: _band(grey)}
     lines = readings[0][1]
     if standing(lines):
@@ -624,7 +629,9 @@ class ScannedBook:
     whole, the others give their band's text. A page after one showing the table is read whole without a probe, as
     a table runs on: on the scanned sample that saves 7 probes (about 6 s), and where a scanned page follows a
     table's end it costs a read in vain (about 8 s). A page is read turned as its probe found it, or as the page
-    before it lies; read the wrong way (``lies_otherwise``), it is probed after all and read again."""
+    before it lies; read the wrong way (``lies_otherwise``), it is probed after all and read again the way the probe
+    says, or turned over where the probe finds it as it was read (its band blank both ways: a cover fed upside
+    down, whose year was then not read), kept if it reads more and better (``legibility``)."""
 
     def __init__(self, data: bytes, on_step: OcrStep | None = None) -> None:
         self._pdf = pdfium.PdfDocument(data)
@@ -661,11 +668,14 @@ class ScannedBook:
             read = read_scanned_page(self._pdf[index], turns=turns)
             if read.lies_otherwise:  # probed, and read again the right way up
                 self._step(OCR_PROBE, index)
-                _, self._turns[index] = probe(self._pdf[index])
-                if self._turns[index] != turns:
-                    self._step(OCR_WHOLE_PAGE, index)
-                    read = read_scanned_page(self._pdf[index], turns=self._turns[index])
-            self._turns[index] = self._turns.get(index, turns)
+                probed = probe(self._pdf[index])[1]
+                undecided = probed == turns  # its band reads nothing either way (a cover's top): turned over
+                self._step(OCR_WHOLE_PAGE, index)
+                way = (turns + 2) % 4 if undecided else probed
+                again = read_scanned_page(self._pdf[index], turns=way)
+                if not undecided or again.legibility > read.legibility:
+                    read, turns = again, way
+            self._turns[index] = turns
             self._pages[index] = read
         return self._pages[index]
 

@@ -1,6 +1,6 @@
 """Scanned pages read by OCR (issue 23, extract/scanned.py): one nightly build of a book typeset as text beside
 three scans of it (its table page alone; every page of it set in narrow columns, its sheets laid on their side but
-the last fed upside down and 5° askew; every page black and white from another scanner): all publish
+the cover and the last fed upside down and 5° askew; every page black and white from another scanner): all publish
 the same units and projects with the same amounts, every indicator with its codes, every misread target flagged,
 and each record says its text came from OCR and how sure the engine was. Then a blank leaf inside a table scanned
 whole and upright, a scanned card book read as its text copy, an amount no sum checks refused when the engine was
@@ -63,15 +63,16 @@ NARROW = Layout(
 )
 
 
-def last_sheet_upside_down(book: Path, path: Path) -> Path:
+def cover_and_last_sheet_upside_down(book: Path, path: Path) -> Path:
     """``book`` scanned whole, every sheet laid on its side (a quarter turn clockwise: landscape pages scanned
-    upright) but the last, fed upside down and 5° askew, as one PDF."""
+    upright) but the cover and the last, fed upside down and 5° askew, as one PDF."""
     aside, over = path.with_suffix(".aside.pdf"), path.with_suffix(".over.pdf")
     scan_book(book, aside, ScanSettings(**{**DEFAULT_SETTINGS, "quarter_turns": 3}))
     scan_book(book, over, ScanSettings(**{**DEFAULT_SETTINGS, "quarter_turns": 2, "angle": -5.0}), seed=1)
     with pdfium.PdfDocument(aside) as first, pdfium.PdfDocument(over) as second, pdfium.PdfDocument.new() as bound:
         last = len(first) - 1
-        bound.import_pages(first, list(range(last)))
+        bound.import_pages(second, [0])
+        bound.import_pages(first, list(range(1, last)))
         bound.import_pages(second, [last])
         bound.save(path)
     aside.unlink()
@@ -83,19 +84,21 @@ def last_sheet_upside_down(book: Path, path: Path) -> Path:
 def pdfs(tmp_path_factory: pytest.TempPathFactory, seed: dict) -> tuple[Path, Path]:
     """In one folder: the book typeset as text (its cover's fiscal year, 2024); its copy whose table page (page 2)
     alone is scanned (2025); the book set in ``NARROW`` columns (its table on pages 2 and 3) scanned whole by
-    ``last_sheet_upside_down`` (2026); and the book scanned black and white by ``fax_book`` (2027). The years are
-    the folder's manifest.csv's, so all four are published. Returned: the text and the 2025 book.
+    ``cover_and_last_sheet_upside_down`` (2026); and the book scanned black and white by ``fax_book`` (2027). The
+    years are the folder's manifest.csv's, so all four are published. Returned: the text and the 2025 book.
 
     Page 3 of the 2026 book is read whole unprobed, as the page before it lies (a page after a table page most
     likely goes on with the table): its lines stand, so it is probed after all, found upside down (its band reads
-    poorly; turned over, well) and read again. No other path turns it, so the build's figures prove that one."""
+    poorly; turned over, well) and read again. No other path turns it, so the build's figures prove that one. Its
+    cover, read whole for the year, reads poorly, and its probe cannot tell (its band is blank both ways): it is
+    read turned over, and its year shows in ``fiscal_year_conflict``."""
     folder = tmp_path_factory.mktemp("ocr") / "pdf"
     folder.mkdir()
     book = render_book(two_units(seed), folder / "text_2024.pdf", Layout(font=embedded_font()))
     manifest = "file,fiscal_year\nscanned_2025.pdf,2025\nscanned_turned_2026.pdf,2026\nfaxed_2027.pdf,2027\n"
     (folder / "manifest.csv").write_text(manifest, encoding="utf-8")
     narrow = render_book(two_units(seed), folder.parent / "narrow.pdf", NARROW)
-    last_sheet_upside_down(narrow, folder / "scanned_turned_2026.pdf")
+    cover_and_last_sheet_upside_down(narrow, folder / "scanned_turned_2026.pdf")
     fax_book(book, folder / "faxed_2027.pdf")
     return book, scan_book(book, folder / "scanned_2025.pdf", scanned_pages=[2])
 
